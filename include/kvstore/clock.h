@@ -1,0 +1,45 @@
+// Clock: the one source of "now" for everything that depends on time (TTL,
+// leases, visibility). Tests inject a ManualClock and move time by hand
+// instead of sleeping.
+#ifndef KVSTORE_CLOCK_H_
+#define KVSTORE_CLOCK_H_
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+
+namespace kvstore {
+
+using Millis = std::chrono::milliseconds;
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  // Milliseconds since the Unix epoch. Must be safe to call from any thread.
+  virtual int64_t NowMillis() const = 0;
+};
+
+// Wall-clock time (std::chrono::system_clock).
+class SystemClock final : public Clock {
+ public:
+  int64_t NowMillis() const override;
+  // A process-wide instance.
+  static std::shared_ptr<Clock> Shared();
+};
+
+// A clock that moves only when told to. Thread-safe.
+class ManualClock final : public Clock {
+ public:
+  explicit ManualClock(int64_t start_millis = 1'700'000'000'000) : now_(start_millis) {}
+  int64_t NowMillis() const override { return now_.load(); }
+  void Advance(Millis by) { now_ += by.count(); }
+  void Set(int64_t millis) { now_ = millis; }
+
+ private:
+  std::atomic<int64_t> now_;
+};
+
+}  // namespace kvstore
+
+#endif  // KVSTORE_CLOCK_H_

@@ -1,0 +1,37 @@
+// Counters: signed 64-bit atomic counters, living in the same namespace as
+// plain keys (kv.h). A missing counter reads 0 and is created by its first
+// increment.
+//
+// Every call is one atomic write or read, safe from many threads and
+// processes at once. Errors common to all calls: InvalidArgument (bad name),
+// UnknownTable, IoError.
+#ifndef KVSTORE_COUNTER_H_
+#define KVSTORE_COUNTER_H_
+
+#include <cstdint>
+#include <string_view>
+
+#include "kvstore/status.h"
+#include "kvstore/store.h"
+
+namespace kvstore {
+
+class Counters {
+ public:
+  explicit Counters(Table table) : table_(std::move(table)) {}
+
+  // Adds delta (which may be negative) and returns the new value.
+  // WrongType when the name holds a plain value; OutOfRange when the result
+  // would not fit in 64 bits. Either way nothing changes.
+  Result<int64_t> Add(std::string_view name, int64_t delta);
+
+  // The current value; 0 for a missing counter. WrongType for a plain value.
+  Result<int64_t> Get(std::string_view name);
+
+ private:
+  Table table_;
+};
+
+}  // namespace kvstore
+
+#endif  // KVSTORE_COUNTER_H_

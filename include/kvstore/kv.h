@@ -1,0 +1,90 @@
+// KeyValue: keys holding byte values, with optional TTL and conditional writes.
+//
+// Keys and counters (counter.h) share one namespace per table, as in Redis: a
+// key holds either a plain value or a counter. Keys are 1 to 512 bytes of
+// UTF-8 without NUL; values are up to 256 KiB of any bytes. An expired key is
+// gone for every call at once.
+//
+// Every call is atomic and safe from many threads and processes at once.
+// Errors common to all calls: InvalidArgument (bad key, value or option),
+// UnknownTable, IoError.
+#ifndef KVSTORE_KV_H_
+#define KVSTORE_KV_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kvstore/clock.h"
+#include "kvstore/status.h"
+#include "kvstore/store.h"
+
+namespace kvstore {
+
+// What a key holds.
+enum class KeyKind { kValue, kCounter };
+
+struct Entry {
+  std::string key;
+  KeyKind kind = KeyKind::kValue;
+  // The value bytes; for a counter, its number in decimal (as Redis GET does).
+  std::string value;
+  // When the key expires, in ms since the epoch; empty when it never does.
+  std::optional<int64_t> expires_at_ms;
+};
+
+struct SetOptions {
+  // Expire the key this long after the write. Must be > 0. Default: never.
+  std::optional<Millis> ttl;
+  // Write only if the key does not exist. Default: write regardless.
+  bool if_not_exists = false;
+  // Write only if the key currently holds exactly this value.
+  std::optional<std::string> if_value;
+};
+
+struct DeleteOptions {
+  // Delete only if the key currently holds exactly this value.
+  std::optional<std::string> if_value;
+};
+
+struct ListOptions {
+  // Only keys starting with these bytes. Default: all keys.
+  std::string prefix;
+  // Only keys after this one (exclusive): pass the last key of a page to get
+  // the next page. Default: from the start.
+  std::optional<std::string> after;
+  // At most this many keys; 0 means no limit.
+  size_t limit = 0;
+};
+
+class KeyValue {
+ public:
+  explicit KeyValue(Table table) : table_(std::move(table)) {}
+
+  // Stores value under key, replacing any value, counter or TTL it had.
+  // ConditionFailed when if_not_exists/if_value is not met (nothing written).
+  Status Set(std::string_view key, std::string_view value, const SetOptions& options = {});
+
+  // NotFound when the key is missing or expired.
+  Result<Entry> Get(std::string_view key);
+
+  // Ok when the key exists, NotFound when not.
+  Status Exists(std::string_view key);
+
+  // Ok when a key was deleted; NotFound when it did not exist;
+  // ConditionFailed when options.if_value did not match (nothing deleted).
+  Status Delete(std::string_view key, const DeleteOptions& options = {});
+
+  // Keys in byte order with what they hold. Reads in proportion to what it
+  // returns, whatever the size of the table.
+  Result<std::vector<Entry>> List(const ListOptions& options = {});
+
+ private:
+  Table table_;
+};
+
+}  // namespace kvstore
+
+#endif  // KVSTORE_KV_H_

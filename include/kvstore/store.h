@@ -1,0 +1,94 @@
+// Store: the entry point. Open a store by URL, manage its tables, and get a
+// Table handle to pass to the primitives (kv.h, counter.h, ...).
+//
+//   auto store = kvstore::Store::Open("sqlite:/tmp/app.db");
+//   if (!store.ok()) ... store.status().message() ...
+//   (*store)->CreateTable("jobs", {.if_not_exists = true});
+//   auto jobs = (*store)->OpenTable("jobs");
+//   kvstore::KeyValue(*jobs).Set("greeting", "hello");
+//
+// Thread safety: a Store may be used from several threads at once; calls are
+// serialised inside it. Many processes may open the same store at once; every
+// write is atomic with respect to all of them.
+#ifndef KVSTORE_STORE_H_
+#define KVSTORE_STORE_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kvstore/clock.h"
+#include "kvstore/options.h"
+#include "kvstore/status.h"
+
+namespace kvstore {
+
+namespace storage {
+class Engine;
+}
+
+// A named table of a store. Cheap to copy; does no I/O of its own. Valid while
+// the Store that made it is alive.
+class Table {
+ public:
+  const std::string& name() const { return name_; }
+
+  // For primitives (src/primitives); not part of the stable API.
+  storage::Engine& engine() const { return *engine_; }
+  const Clock& clock() const { return *clock_; }
+
+ private:
+  friend class Store;
+  Table(storage::Engine* engine, const Clock* clock, std::string name)
+      : engine_(engine), clock_(clock), name_(std::move(name)) {}
+
+  storage::Engine* engine_;
+  const Clock* clock_;
+  std::string name_;
+};
+
+class Store {
+ public:
+  // Opens the store a URL names:
+  //   "sqlite:PATH" or a bare PATH   the embedded store in that file, created
+  //                                  (mode 0600, folder 0700) when missing;
+  //                                  "?sync=full" fsyncs every commit.
+  //   "" (empty)                     $KVSTORE_STORE, else the default file
+  //                                  ${XDG_DATA_HOME:-$HOME/.local/share}/kvstore/kvstore.db
+  // Errors: InvalidArgument for a malformed URL; IoError when the file cannot
+  // be created or opened, or is not a kvstore database.
+  static Result<std::unique_ptr<Store>> Open(std::string_view url,
+                                             const OpenOptions& options = {});
+
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Creates an empty table. Errors: InvalidArgument (bad name), AlreadyExists
+  // (unless options.if_not_exists), IoError.
+  Status CreateTable(std::string_view name, const CreateTableOptions& options = {});
+
+  // Deletes a table and everything in it. Errors: InvalidArgument,
+  // UnknownTable (unless options.if_exists), IoError.
+  Status DropTable(std::string_view name, const DropTableOptions& options = {});
+
+  // Names of all tables, in byte order. Errors: IoError.
+  Result<std::vector<std::string>> ListTables();
+
+  // A handle on a table. Checks the name (InvalidArgument) but not that the
+  // table exists: operations on a missing table report UnknownTable.
+  Result<Table> OpenTable(std::string_view name);
+
+  const Clock& clock() const { return *clock_; }
+
+ private:
+  Store(std::unique_ptr<storage::Engine> engine, std::shared_ptr<Clock> clock);
+
+  std::unique_ptr<storage::Engine> engine_;
+  std::shared_ptr<Clock> clock_;
+};
+
+}  // namespace kvstore
+
+#endif  // KVSTORE_STORE_H_

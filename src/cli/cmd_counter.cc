@@ -1,0 +1,75 @@
+// inc, dec, get-counter.
+#include <limits>
+
+#include "cli/args.h"
+#include "cli/command.h"
+#include "kvstore/counter.h"
+
+namespace kvstore::cli {
+namespace {
+
+struct CounterArgs {
+  std::string table;
+  std::string name;
+  std::string by = "1";
+};
+
+Status PrintCounter(Invocation& inv, const std::string& name, int64_t value) {
+  if (inv.json()) {
+    Json doc;
+    PutBytes(doc, "counter", name);
+    doc["value"] = value;
+    inv.out().Document(doc);
+  } else {
+    inv.out().Line(std::to_string(value));
+  }
+  return Status::Ok();
+}
+
+// inc adds --by, dec subtracts it.
+Status RunAdd(Invocation& inv, const CounterArgs& args, int sign) {
+  auto by = ParseInt64("--by", args.by);
+  if (!by.ok()) return by.status();
+  if (sign < 0 && *by == std::numeric_limits<int64_t>::min()) {
+    return Status::OutOfRange("--by " + args.by + " cannot be negated within 64 bits");
+  }
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  auto value = Counters(*table).Add(args.name, sign * *by);
+  if (!value.ok()) return value.status();
+  return PrintCounter(inv, args.name, *value);
+}
+
+Status RunGetCounter(Invocation& inv, const CounterArgs& args) {
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  auto value = Counters(*table).Get(args.name);
+  if (!value.ok()) return value.status();
+  return PrintCounter(inv, args.name, *value);
+}
+
+void AddTableAndName(CLI::App* cmd, CounterArgs& args) {
+  cmd->add_option("TABLE", args.table, "table name")->required();
+  cmd->add_option("NAME", args.name, "counter name")->required();
+}
+
+}  // namespace
+
+void AddCounterCommands(CommandSet& commands) {
+  auto args = std::make_shared<CounterArgs>();
+  CLI::App* inc = commands.Add("inc", "Add to a counter and print its new value",
+                               [args](Invocation& inv) { return RunAdd(inv, *args, +1); });
+  AddTableAndName(inc, *args);
+  inc->add_option("--by", args->by, "amount to add (default 1)");
+
+  CLI::App* dec = commands.Add("dec", "Subtract from a counter and print its new value",
+                               [args](Invocation& inv) { return RunAdd(inv, *args, -1); });
+  AddTableAndName(dec, *args);
+  dec->add_option("--by", args->by, "amount to subtract (default 1)");
+
+  CLI::App* get = commands.Add("get-counter", "Print a counter's value (0 when missing)",
+                               [args](Invocation& inv) { return RunGetCounter(inv, *args); });
+  AddTableAndName(get, *args);
+}
+
+}  // namespace kvstore::cli

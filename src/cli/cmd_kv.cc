@@ -1,0 +1,178 @@
+// set, get, exists, delete, list.
+#include "cli/args.h"
+#include "cli/command.h"
+#include "kvstore/kv.h"
+#include "storage/limits.h"
+
+namespace kvstore::cli {
+namespace {
+
+struct KvArgs {
+  std::string table;
+  std::string key;
+  std::string value;
+  std::string ttl;
+  bool if_not_exists = false;
+  std::string if_value;
+  bool has_if_value = false;
+  std::string prefix;
+  std::string limit;
+  std::string after;
+  bool has_after = false;
+};
+
+const char* KindName(KeyKind kind) { return kind == KeyKind::kCounter ? "counter" : "kv"; }
+
+Json EntryJson(const Entry& e, int64_t now_ms, bool with_value) {
+  Json doc;
+  PutBytes(doc, "key", e.key);
+  doc["type"] = KindName(e.kind);
+  if (with_value) {
+    if (e.kind == KeyKind::kCounter) {
+      doc["value"] = std::stoll(e.value);
+    } else {
+      PutBytes(doc, "value", e.value);
+    }
+  }
+  doc["ttl"] = SecondsLeft(e.expires_at_ms, now_ms);
+  return doc;
+}
+
+Status RunSet(Invocation& inv, const KvArgs& args) {
+  auto value = ValueOrStdin("value", args.value, storage::kMaxValue);
+  if (!value.ok()) return value.status();
+  SetOptions options;
+  if (!args.ttl.empty()) {
+    auto ttl = ParseSeconds("--ttl", args.ttl);
+    if (!ttl.ok()) return ttl.status();
+    options.ttl = *ttl;
+  }
+  options.if_not_exists = args.if_not_exists;
+  if (args.has_if_value) options.if_value = args.if_value;
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  Status st = KeyValue(*table).Set(args.key, *value, options);
+  if (!st.ok()) return st;
+  if (inv.json()) {
+    Json doc;
+    PutBytes(doc, "key", args.key);
+    doc["ok"] = true;
+    inv.out().Document(doc);
+  } else {
+    inv.out().Line("OK");
+  }
+  return st;
+}
+
+Status RunGet(Invocation& inv, const KvArgs& args) {
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  auto entry = KeyValue(*table).Get(args.key);
+  if (!entry.ok()) return entry.status();
+  if (inv.json()) {
+    inv.out().Document(EntryJson(*entry, inv.NowMillis(), /*with_value=*/true));
+  } else {
+    inv.out().Raw(entry->value);
+  }
+  return Status::Ok();
+}
+
+Status RunExists(Invocation& inv, const KvArgs& args) {
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  Status st = KeyValue(*table).Exists(args.key);
+  if (!st.ok() && !st.Is(Status::Code::kNotFound)) return st;
+  if (inv.json()) {
+    Json doc;
+    PutBytes(doc, "key", args.key);
+    doc["exists"] = st.ok();
+    inv.out().Document(doc);
+  } else {
+    inv.out().Line(st.ok() ? "true" : "false");
+  }
+  inv.MarkAnswered();
+  return st;
+}
+
+Status RunDelete(Invocation& inv, const KvArgs& args) {
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  DeleteOptions options;
+  if (args.has_if_value) options.if_value = args.if_value;
+  Status st = KeyValue(*table).Delete(args.key, options);
+  if (!st.ok()) return st;
+  if (inv.json()) {
+    Json doc;
+    PutBytes(doc, "key", args.key);
+    doc["deleted"] = true;
+    inv.out().Document(doc);
+  } else {
+    inv.out().Line("OK");
+  }
+  return st;
+}
+
+Status RunList(Invocation& inv, const KvArgs& args) {
+  ListOptions options;
+  options.prefix = args.prefix;
+  if (args.has_after) options.after = args.after;
+  if (!args.limit.empty()) {
+    auto limit = ParseCount("--limit", args.limit, 1'000'000'000);
+    if (!limit.ok()) return limit.status();
+    options.limit = *limit;
+  }
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  auto entries = KeyValue(*table).List(options);
+  if (!entries.ok()) return entries.status();
+  if (inv.json()) {
+    Json doc = Json::array();
+    int64_t now = inv.NowMillis();
+    for (const Entry& e : *entries) doc.push_back(EntryJson(e, now, /*with_value=*/false));
+    inv.out().Document(doc);
+  } else {
+    for (const Entry& e : *entries) inv.out().Line(e.key);
+  }
+  return Status::Ok();
+}
+
+void AddTableAndKey(CLI::App* cmd, KvArgs& args) {
+  cmd->add_option("TABLE", args.table, "table name")->required();
+  cmd->add_option("KEY", args.key, "key: 1-512 bytes of UTF-8")->required();
+}
+
+}  // namespace
+
+void AddKvCommands(CommandSet& commands) {
+  auto args = std::make_shared<KvArgs>();
+
+  CLI::App* set = commands.Add("set", "Store a value under a key", [args](Invocation& inv) { return RunSet(inv, *args); });
+  AddTableAndKey(set, *args);
+  set->add_option("VALUE", args->value, "the value (up to 256 KiB); - reads it from stdin")->required();
+  set->add_option("--ttl", args->ttl, "expire the key after this many seconds (decimals allowed)");
+  auto* if_not_exists = set->add_flag("--if-not-exists", args->if_not_exists, "write only if the key does not exist");
+  set->add_option("--if-value", args->if_value, "write only if the key holds this value")
+      ->excludes(if_not_exists)
+      ->each([args](const std::string&) { args->has_if_value = true; });
+
+  CLI::App* get = commands.Add("get", "Print a key's value", [args](Invocation& inv) { return RunGet(inv, *args); });
+  AddTableAndKey(get, *args);
+
+  CLI::App* exists = commands.Add("exists", "Tell whether a key exists (exit 0 yes, 1 no)",
+                                  [args](Invocation& inv) { return RunExists(inv, *args); });
+  AddTableAndKey(exists, *args);
+
+  CLI::App* del = commands.Add("delete", "Delete a key", [args](Invocation& inv) { return RunDelete(inv, *args); });
+  AddTableAndKey(del, *args);
+  del->add_option("--if-value", args->if_value, "delete only if the key holds this value")
+      ->each([args](const std::string&) { args->has_if_value = true; });
+
+  CLI::App* list = commands.Add("list", "List keys in byte order", [args](Invocation& inv) { return RunList(inv, *args); });
+  list->add_option("TABLE", args->table, "table name")->required();
+  list->add_option("--prefix", args->prefix, "only keys starting with this");
+  list->add_option("--limit", args->limit, "at most this many keys");
+  list->add_option("--after", args->after, "only keys after this one (continue a listing)")
+      ->each([args](const std::string&) { args->has_after = true; });
+}
+
+}  // namespace kvstore::cli

@@ -1,0 +1,69 @@
+// create-table, drop-table, list-tables.
+#include "cli/command.h"
+
+namespace kvstore::cli {
+namespace {
+
+struct TableArgs {
+  std::string table;
+  bool if_not_exists = false;
+  bool if_exists = false;
+};
+
+Status RunCreateTable(Invocation& inv, const TableArgs& args) {
+  auto store = inv.store();
+  if (!store.ok()) return store.status();
+  Status st = (*store)->CreateTable(args.table, {.if_not_exists = args.if_not_exists});
+  if (!st.ok()) return st;
+  if (inv.json()) {
+    inv.out().Document({{"table", args.table}, {"ok", true}});
+  } else {
+    inv.out().Line("OK");
+  }
+  return st;
+}
+
+Status RunDropTable(Invocation& inv, const TableArgs& args) {
+  auto store = inv.store();
+  if (!store.ok()) return store.status();
+  Status st = (*store)->DropTable(args.table, {.if_exists = args.if_exists});
+  if (!st.ok()) return st;
+  if (inv.json()) {
+    inv.out().Document({{"table", args.table}, {"ok", true}});
+  } else {
+    inv.out().Line("OK");
+  }
+  return st;
+}
+
+Status RunListTables(Invocation& inv) {
+  auto store = inv.store();
+  if (!store.ok()) return store.status();
+  auto names = (*store)->ListTables();
+  if (!names.ok()) return names.status();
+  if (inv.json()) {
+    inv.out().Document(Json(*names));
+  } else {
+    for (const std::string& name : *names) inv.out().Line(name);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void AddTableCommands(CommandSet& commands) {
+  auto args = std::make_shared<TableArgs>();
+  CLI::App* create = commands.Add("create-table", "Create a table",
+                                  [args](Invocation& inv) { return RunCreateTable(inv, *args); });
+  create->add_option("TABLE", args->table, "table name: 3-255 of A-Z a-z 0-9 _ - .")->required();
+  create->add_flag("--if-not-exists", args->if_not_exists, "succeed if the table already exists");
+
+  CLI::App* drop = commands.Add("drop-table", "Delete a table and everything in it",
+                                [args](Invocation& inv) { return RunDropTable(inv, *args); });
+  drop->add_option("TABLE", args->table, "table name")->required();
+  drop->add_flag("--if-exists", args->if_exists, "succeed if the table does not exist");
+
+  commands.Add("list-tables", "List the tables", [](Invocation& inv) { return RunListTables(inv); });
+}
+
+}  // namespace kvstore::cli

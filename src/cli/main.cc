@@ -1,0 +1,103 @@
+// kvstore [--store URL] [--json] [-v] COMMAND ARGS...
+// Parses the global flags and the command, runs its handler, and maps the
+// outcome to one exit code (exit_codes.cc). Nothing below main() exits.
+#include <cstdio>
+#include <exception>
+
+#include "cli/command.h"
+#include "cli/exit_codes.h"
+
+namespace kvstore::cli {
+
+Result<Store*> Invocation::store() {
+  if (!store_) {
+    auto opened = Store::Open(flags_.store);
+    if (!opened.ok()) return opened.status();
+    store_ = std::move(*opened);
+    if (flags_.verbose) {
+      std::fprintf(stderr, "kvstore: store %s\n", flags_.store.empty() ? "(default)" : flags_.store.c_str());
+    }
+  }
+  return store_.get();
+}
+
+Result<Table> Invocation::table(const std::string& name) {
+  auto s = store();
+  if (!s.ok()) return s.status();
+  return (*s)->OpenTable(name);
+}
+
+int64_t Invocation::NowMillis() { return store_ ? store_->clock().NowMillis() : SystemClock().NowMillis(); }
+
+CLI::App* CommandSet::Add(const std::string& name, const std::string& description, Handler handler) {
+  CLI::App* sub = app_.add_subcommand(name, description);
+  handlers_[sub] = std::move(handler);
+  return sub;
+}
+
+const Handler* CommandSet::Chosen() const {
+  for (const CLI::App* sub : app_.get_subcommands()) {
+    auto it = handlers_.find(sub);
+    if (it != handlers_.end()) return &it->second;
+  }
+  return nullptr;
+}
+
+namespace {
+
+int Run(int argc, char** argv) {
+  CLI::App app{"kvstore: keys, counters, locks, queues and more for scripts and programs"};
+  app.name("kvstore");
+  GlobalFlags flags;
+  app.add_option("--store", flags.store, "store URL: sqlite:PATH (default: $KVSTORE_STORE, then ~/.local/share/kvstore/kvstore.db)");
+  app.add_flag("--json", flags.json, "print one JSON document on stdout");
+  app.add_flag("-v,--verbose", flags.verbose, "report what the command does on stderr");
+  app.require_subcommand(1);
+  app.fallthrough();
+
+  CommandSet commands(app);
+  AddTableCommands(commands);
+  AddKvCommands(commands);
+  AddCounterCommands(commands);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::fputs(app.help().c_str(), stdout);
+    return kExitOk;
+  } catch (const CLI::CallForAllHelp&) {
+    std::fputs(app.help("", CLI::AppFormatMode::All).c_str(), stdout);
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    // CLI11 throws CallForHelp from a subcommand as a ParseError subclass too.
+    if (e.get_exit_code() == 0) {
+      const CLI::App* sub = app.get_subcommands().empty() ? &app : app.get_subcommands().front();
+      std::fputs(sub->help().c_str(), stdout);
+      return kExitOk;
+    }
+    std::string what = e.what();
+    std::fprintf(stderr, "kvstore: %s (see kvstore --help)\n", what.c_str());
+    return kExitUsage;
+  }
+
+  Output out(flags.json);
+  Invocation invocation(flags, out);
+  const Handler* handler = commands.Chosen();
+  Status status = handler ? (*handler)(invocation) : Status::InvalidArgument("no command given");
+  if (!status.ok() && !(invocation.answered() && ExitCodeFor(status) == kExitNo)) out.Failure(status);
+  std::fflush(stdout);
+  return ExitCodeFor(status);
+}
+
+}  // namespace
+}  // namespace kvstore::cli
+
+int main(int argc, char** argv) {
+  try {
+    return kvstore::cli::Run(argc, argv);
+  } catch (const std::exception& e) {
+    // Nothing should throw past the handlers; if it does, still one line.
+    std::fprintf(stderr, "kvstore: internal error: %s\n", e.what());
+    return kvstore::cli::kExitStore;
+  }
+}

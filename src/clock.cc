@@ -1,0 +1,15 @@
+#include "kvstore/clock.h"
+
+namespace kvstore {
+
+int64_t SystemClock::NowMillis() const {
+  using std::chrono::duration_cast;
+  return duration_cast<Millis>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::shared_ptr<Clock> SystemClock::Shared() {
+  static const std::shared_ptr<Clock> clock = std::make_shared<SystemClock>();
+  return clock;
+}
+
+}  // namespace kvstore

@@ -1,0 +1,114 @@
+// Plain keys: set/get/exists/delete/list over the keys partition.
+#include "kvstore/kv.h"
+
+#include <algorithm>
+
+#include "primitives/layout.h"
+#include "storage/engine.h"
+#include "storage/limits.h"
+
+namespace kvstore {
+
+using storage::Attr;
+using storage::Condition;
+
+namespace layout {
+
+std::string Quote(std::string_view name) {
+  constexpr size_t kShown = 80;
+  if (name.size() <= kShown) return "'" + std::string(name) + "'";
+  return "'" + std::string(name.substr(0, kShown)) + "...'";
+}
+
+}  // namespace layout
+
+namespace {
+
+constexpr size_t kListPage = 1000;
+
+Entry EntryOf(const storage::Item& item) {
+  Entry e;
+  e.key = item.key.sort;
+  e.kind = item.kind == layout::kKindCounter ? KeyKind::kCounter : KeyKind::kValue;
+  e.value = e.kind == KeyKind::kCounter ? std::to_string(item.number.value_or(0)) : item.value.value_or("");
+  e.expires_at_ms = item.expires_at;
+  return e;
+}
+
+Condition HoldsValue(const std::string& value) {
+  return Condition::AllOf({Condition::Equals(Attr::kKind, std::string(layout::kKindValue)),
+                           Condition::Equals(Attr::kValue, value)});
+}
+
+Status KeyNotFound(std::string_view key) { return Status::NotFound("key " + layout::Quote(key) + " not found"); }
+
+}  // namespace
+
+Status KeyValue::Set(std::string_view key, std::string_view value, const SetOptions& options) {
+  KVSTORE_RETURN_IF_ERROR(storage::ValidateName("key", key));
+  KVSTORE_RETURN_IF_ERROR(storage::ValidateValue("value", value));
+  if (options.ttl) KVSTORE_RETURN_IF_ERROR(storage::ValidateTtl("ttl", *options.ttl));
+  if (options.if_not_exists && options.if_value) {
+    return Status::InvalidArgument("if-not-exists and if-value cannot be used together");
+  }
+  storage::Item item;
+  item.key = layout::KeyOf(key);
+  item.kind = std::string(layout::kKindValue);
+  item.value = std::string(value);
+  if (options.ttl) item.expires_at = table_.clock().NowMillis() + options.ttl->count();
+  Condition condition;
+  if (options.if_not_exists) condition = Condition::NotExists();
+  if (options.if_value) condition = HoldsValue(*options.if_value);
+
+  auto outcome = table_.engine().Put(table_.name(), item, condition);
+  if (!outcome.ok()) return outcome.status();
+  if (outcome->applied) return Status::Ok();
+  if (options.if_not_exists) return Status::ConditionFailed("key " + layout::Quote(key) + " already exists");
+  if (!outcome->item) return KeyNotFound(key);
+  return Status::ConditionFailed("key " + layout::Quote(key) + " does not hold the expected value");
+}
+
+Result<Entry> KeyValue::Get(std::string_view key) {
+  KVSTORE_RETURN_IF_ERROR(storage::ValidateName("key", key));
+  auto item = table_.engine().Get(table_.name(), layout::KeyOf(key));
+  if (!item.ok()) return item.status().Is(Status::Code::kNotFound) ? KeyNotFound(key) : item.status();
+  return EntryOf(*item);
+}
+
+Status KeyValue::Exists(std::string_view key) { return Get(key).status(); }
+
+Status KeyValue::Delete(std::string_view key, const DeleteOptions& options) {
+  KVSTORE_RETURN_IF_ERROR(storage::ValidateName("key", key));
+  Condition condition = options.if_value ? HoldsValue(*options.if_value) : Condition::Always();
+  auto outcome = table_.engine().Delete(table_.name(), layout::KeyOf(key), condition);
+  if (!outcome.ok()) return outcome.status();
+  if (!outcome->item) return KeyNotFound(key);
+  if (!outcome->applied) {
+    return Status::ConditionFailed("key " + layout::Quote(key) + " does not hold the expected value");
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<Entry>> KeyValue::List(const ListOptions& options) {
+  if (!options.prefix.empty() && options.prefix.size() > storage::kMaxName) {
+    return Status::InvalidArgument("prefix is longer than the 512-byte key limit");
+  }
+  storage::QueryRequest request;
+  request.partition = std::string(layout::kKeysPartition);
+  request.prefix = options.prefix;
+  request.after = options.after;
+  std::vector<Entry> entries;
+  while (true) {
+    size_t wanted = options.limit == 0 ? kListPage : std::min(kListPage, options.limit - entries.size());
+    request.limit = wanted;
+    auto page = table_.engine().Query(table_.name(), request);
+    if (!page.ok()) return page.status();
+    for (const storage::Item& item : page->items) entries.push_back(EntryOf(item));
+    bool full = options.limit != 0 && entries.size() >= options.limit;
+    if (full || !page->continue_from) break;
+    request.after = page->continue_from;
+  }
+  return entries;
+}
+
+}  // namespace kvstore

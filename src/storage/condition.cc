@@ -1,0 +1,163 @@
+// Item attribute access and the builders of conditions and write ops.
+#include "storage/engine.h"
+
+namespace kvstore::storage {
+namespace {
+
+template <typename T>
+AttrValue FromOptional(const std::optional<T>& v) {
+  if (!v) return std::monostate{};
+  return *v;
+}
+
+template <typename T>
+void ToOptional(const AttrValue& v, std::optional<T>& out) {
+  if (const T* p = std::get_if<T>(&v)) {
+    out = *p;
+  } else {
+    out.reset();
+  }
+}
+
+}  // namespace
+
+AttrValue Item::Get(Attr attr) const {
+  switch (attr) {
+    case Attr::kKind: return FromOptional(kind);
+    case Attr::kValue: return FromOptional(value);
+    case Attr::kNumber: return FromOptional(number);
+    case Attr::kOwner: return FromOptional(owner);
+    case Attr::kDeadline: return FromOptional(deadline);
+    case Attr::kCount: return FromOptional(count);
+    case Attr::kExpiresAt: return FromOptional(expires_at);
+    case Attr::kVersion: return version;
+  }
+  return std::monostate{};
+}
+
+void Item::Set(Attr attr, const AttrValue& v) {
+  switch (attr) {
+    case Attr::kKind: return ToOptional(v, kind);
+    case Attr::kValue: return ToOptional(v, value);
+    case Attr::kNumber: return ToOptional(v, number);
+    case Attr::kOwner: return ToOptional(v, owner);
+    case Attr::kDeadline: return ToOptional(v, deadline);
+    case Attr::kCount: return ToOptional(v, count);
+    case Attr::kExpiresAt: return ToOptional(v, expires_at);
+    case Attr::kVersion: {
+      const int64_t* n = std::get_if<int64_t>(&v);
+      version = n ? *n : 0;
+      return;
+    }
+  }
+}
+
+Condition Condition::Exists() {
+  Condition c;
+  c.kind = Kind::kExists;
+  return c;
+}
+
+Condition Condition::NotExists() {
+  Condition c;
+  c.kind = Kind::kNotExists;
+  return c;
+}
+
+Condition Condition::Compare(Attr attr, CompareOp op, AttrValue operand) {
+  Condition c;
+  c.kind = Kind::kCompare;
+  c.attr = attr;
+  c.op = op;
+  c.operand = std::move(operand);
+  return c;
+}
+
+Condition Condition::AttrExists(Attr attr) {
+  Condition c;
+  c.kind = Kind::kAttrExists;
+  c.attr = attr;
+  return c;
+}
+
+Condition Condition::AttrNotExists(Attr attr) {
+  Condition c;
+  c.kind = Kind::kAttrNotExists;
+  c.attr = attr;
+  return c;
+}
+
+Condition Condition::AllOf(std::vector<Condition> children) {
+  Condition c;
+  c.kind = Kind::kAnd;
+  c.children = std::move(children);
+  return c;
+}
+
+Condition Condition::AnyOf(std::vector<Condition> children) {
+  Condition c;
+  c.kind = Kind::kOr;
+  c.children = std::move(children);
+  return c;
+}
+
+bool Condition::HoldsWhenAbsent() const {
+  switch (kind) {
+    case Kind::kAlways:
+    case Kind::kNotExists:
+    case Kind::kAttrNotExists:
+      return true;
+    case Kind::kExists:
+    case Kind::kAttrExists:
+      return false;
+    case Kind::kCompare:
+      return op == CompareOp::kNe;
+    case Kind::kAnd:
+      for (const Condition& c : children) {
+        if (!c.HoldsWhenAbsent()) return false;
+      }
+      return true;
+    case Kind::kOr:
+      for (const Condition& c : children) {
+        if (c.HoldsWhenAbsent()) return true;
+      }
+      return false;
+  }
+  return false;
+}
+
+WriteOp WriteOp::Put(Item item, Condition condition) {
+  WriteOp op;
+  op.type = Type::kPut;
+  op.key = item.key;
+  op.item = std::move(item);
+  op.condition = std::move(condition);
+  return op;
+}
+
+WriteOp WriteOp::Update(Key key, std::vector<Action> actions, Condition condition) {
+  WriteOp op;
+  op.type = Type::kUpdate;
+  op.key = std::move(key);
+  op.actions = std::move(actions);
+  op.condition = std::move(condition);
+  return op;
+}
+
+WriteOp WriteOp::Delete(Key key, Condition condition) {
+  WriteOp op;
+  op.type = Type::kDelete;
+  op.key = std::move(key);
+  op.condition = std::move(condition);
+  return op;
+}
+
+WriteOp WriteOp::Check(Key key, Condition condition) {
+  WriteOp op;
+  op.type = Type::kCheck;
+  op.key = std::move(key);
+  op.condition = std::move(condition);
+  return op;
+}
+
+}  // namespace kvstore::storage

@@ -1,0 +1,210 @@
+// The storage interface: a handful of item operations shaped like DynamoDB's
+// item API, which every engine (sqlite/, later dynamodb/) implements and every
+// primitive (src/primitives) is written against. Nothing here knows SQL or
+// HTTP.
+//
+// Items are addressed by (table, partition, sort) and carry a fixed set of
+// optional attributes (Attr). Expiry is the engine's business: an item whose
+// expires_at has passed (by the engine's Clock) is absent for every operation
+// -- reads skip it, conditions see it as missing, writes replace it -- whether
+// or not it has been physically removed yet.
+//
+// Contract for every call:
+//   - UnknownTable when the table does not exist; IoError when the store fails.
+//   - A condition that is not met is an expected outcome, not an error: the
+//     write reports applied = false and changes nothing.
+//   - Each single-item write is atomic with respect to every other process.
+//   - Names and sizes are validated above (limits.h); engines trust them.
+#ifndef KVSTORE_STORAGE_ENGINE_H_
+#define KVSTORE_STORAGE_ENGINE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "kvstore/options.h"
+#include "kvstore/status.h"
+
+namespace kvstore::storage {
+
+struct Key {
+  std::string partition;
+  std::string sort;
+};
+
+// The attributes an item may carry. Each engine maps them to its own columns
+// or attribute names; primitives give them meaning.
+enum class Attr {
+  kKind,       // string: what the item is ("kv", "counter", ...)
+  kValue,      // bytes: the payload
+  kNumber,     // int64: counter value, fencing token, list index...
+  kOwner,      // string: lock owner, leader, receipt...
+  kDeadline,   // int64 ms since epoch: lease end, visible-at...
+  kCount,      // int64: receive count, term...
+  kExpiresAt,  // int64 ms since epoch: the item vanishes at this time
+  kVersion,    // int64: set by the engine, 1 on creation, +1 on every write
+};
+inline constexpr Attr kAllAttrs[] = {Attr::kKind,     Attr::kValue, Attr::kNumber,
+                                     Attr::kOwner,    Attr::kDeadline, Attr::kCount,
+                                     Attr::kExpiresAt, Attr::kVersion};
+
+// An attribute's value: absent, a number, or a string of bytes.
+using AttrValue = std::variant<std::monostate, int64_t, std::string>;
+
+struct Item {
+  Key key;
+  std::optional<std::string> kind;
+  std::optional<std::string> value;
+  std::optional<int64_t> number;
+  std::optional<std::string> owner;
+  std::optional<int64_t> deadline;
+  std::optional<int64_t> count;
+  std::optional<int64_t> expires_at;
+  int64_t version = 0;  // ignored on input; engines set it
+
+  AttrValue Get(Attr attr) const;
+  void Set(Attr attr, const AttrValue& v);
+};
+
+// A condition on the current item, evaluated atomically with the write it
+// guards. An absent (or expired) item has no attributes: a comparison with a
+// missing attribute is false, except kNe, which is true.
+enum class CompareOp { kEq, kNe, kLt, kLe, kGt, kGe };
+
+struct Condition {
+  enum class Kind { kAlways, kExists, kNotExists, kCompare, kAttrExists, kAttrNotExists, kAnd, kOr };
+  Kind kind = Kind::kAlways;
+  Attr attr = Attr::kValue;
+  CompareOp op = CompareOp::kEq;
+  AttrValue operand;
+  std::vector<Condition> children;
+
+  static Condition Always() { return {}; }
+  static Condition Exists();
+  static Condition NotExists();
+  static Condition Compare(Attr attr, CompareOp op, AttrValue operand);
+  static Condition Equals(Attr attr, AttrValue operand) { return Compare(attr, CompareOp::kEq, std::move(operand)); }
+  static Condition AttrExists(Attr attr);
+  static Condition AttrNotExists(Attr attr);
+  static Condition AllOf(std::vector<Condition> children);
+  static Condition AnyOf(std::vector<Condition> children);
+
+  bool IsAlways() const { return kind == Kind::kAlways; }
+  // The condition's value when the item is absent or expired.
+  bool HoldsWhenAbsent() const;
+};
+
+// One change an update makes to an item. An update has at most one action
+// per attribute.
+struct Action {
+  enum class Op {
+    kSet,     // attr = value
+    kAdd,     // number attr += value (a missing attr counts as 0)
+    kRemove,  // attr becomes absent
+  };
+  Op op = Op::kSet;
+  Attr attr = Attr::kValue;
+  AttrValue value;
+
+  static Action Set(Attr attr, AttrValue value) { return {Op::kSet, attr, std::move(value)}; }
+  static Action Add(Attr attr, int64_t delta) { return {Op::kAdd, attr, delta}; }
+  static Action Remove(Attr attr) { return {Op::kRemove, attr, {}}; }
+};
+
+// The outcome of a conditional single-item write.
+struct WriteOutcome {
+  bool applied = false;
+  // applied: the item as written (for delete, the live item that was removed,
+  //          if there was one).
+  // not applied: the current live item, when there is one.
+  std::optional<Item> item;
+};
+
+struct QueryRequest {
+  std::string partition;
+  std::string prefix;                    // only sort keys starting with this
+  std::optional<std::string> after;      // only sort keys > this
+  std::optional<std::string> before;     // only sort keys < this
+  size_t limit = 100;                    // at most this many live items (> 0)
+  bool descending = false;
+};
+
+struct QueryPage {
+  std::vector<Item> items;  // live items in sort-key order
+  // Set when more items may follow: pass as `after` (or `before` when
+  // descending) to continue.
+  std::optional<std::string> continue_from;
+};
+
+// One write of a transaction or batch.
+struct WriteOp {
+  enum class Type {
+    kPut,     // replace the item with `item` if `condition` holds
+    kUpdate,  // apply `actions` to the item at `key` if `condition` holds
+    kDelete,  // delete the item at `key` if `condition` holds
+    kCheck,   // write nothing; fail the transaction unless `condition` holds
+  };
+  Type type = Type::kPut;
+  Key key;  // for kUpdate, kDelete, kCheck (kPut uses item.key)
+  Item item;
+  std::vector<Action> actions;
+  Condition condition;
+
+  static WriteOp Put(Item item, Condition condition = {});
+  static WriteOp Update(Key key, std::vector<Action> actions, Condition condition = {});
+  static WriteOp Delete(Key key, Condition condition = {});
+  static WriteOp Check(Key key, Condition condition);
+};
+
+struct TransactOutcome {
+  bool applied = false;
+  // When not applied: the index of the first operation whose condition failed.
+  size_t failed_index = 0;
+};
+
+inline constexpr size_t kMaxTransactOps = 100;
+
+class Engine {
+ public:
+  virtual ~Engine() = default;
+
+  virtual Status CreateTable(const std::string& table, const CreateTableOptions& options) = 0;
+  virtual Status DropTable(const std::string& table, const DropTableOptions& options) = 0;
+  virtual Result<std::vector<std::string>> ListTables() = 0;
+
+  // The live item, or NotFound.
+  virtual Result<Item> Get(const std::string& table, const Key& key) = 0;
+  // One entry per key, in order; empty where the item is absent.
+  virtual Result<std::vector<std::optional<Item>>> BatchGet(const std::string& table,
+                                                            const std::vector<Key>& keys) = 0;
+
+  // Replaces the whole item (every attribute not given becomes absent).
+  virtual Result<WriteOutcome> Put(const std::string& table, const Item& item,
+                                   const Condition& condition) = 0;
+  // Applies actions to the item, creating it when absent (DynamoDB UpdateItem).
+  virtual Result<WriteOutcome> Update(const std::string& table, const Key& key,
+                                      const std::vector<Action>& actions,
+                                      const Condition& condition) = 0;
+  // Deletes the item. Applied with no item when there was nothing to delete
+  // and the condition holds for an absent item.
+  virtual Result<WriteOutcome> Delete(const std::string& table, const Key& key,
+                                      const Condition& condition) = 0;
+
+  // Live items of one partition in sort-key order; reads in proportion to
+  // what it returns.
+  virtual Result<QueryPage> Query(const std::string& table, const QueryRequest& request) = 0;
+
+  // Up to kMaxTransactOps writes on distinct keys, all or none.
+  virtual Result<TransactOutcome> Transact(const std::string& table,
+                                           const std::vector<WriteOp>& ops) = 0;
+
+  // Many unconditional puts and deletes (conditions are ignored). Not atomic
+  // as a whole; each op is applied exactly once when Ok is returned.
+  virtual Status BatchWrite(const std::string& table, const std::vector<WriteOp>& ops) = 0;
+};
+
+}  // namespace kvstore::storage
+
+#endif  // KVSTORE_STORAGE_ENGINE_H_

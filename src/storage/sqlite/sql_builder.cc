@@ -1,0 +1,168 @@
+#include "storage/sqlite/sql_builder.h"
+
+#include <string>
+
+namespace kvstore::storage::sqlite {
+namespace {
+
+const char* OperatorOf(CompareOp op) {
+  switch (op) {
+    case CompareOp::kEq: return " = ";
+    case CompareOp::kNe: return " <> ";
+    case CompareOp::kLt: return " < ";
+    case CompareOp::kLe: return " <= ";
+    case CompareOp::kGt: return " > ";
+    case CompareOp::kGe: return " >= ";
+  }
+  return " = ";
+}
+
+}  // namespace
+
+const char* ColumnOf(Attr attr) {
+  switch (attr) {
+    case Attr::kKind: return "kind";
+    case Attr::kValue: return "value";
+    case Attr::kNumber: return "num";
+    case Attr::kOwner: return "owner";
+    case Attr::kDeadline: return "deadline";
+    case Attr::kCount: return "cnt";
+    case Attr::kExpiresAt: return "expires_at";
+    case Attr::kVersion: return "version";
+  }
+  return "value";
+}
+
+Item ReadItem(const Statement& stmt, int first) {
+  Item item;
+  item.key.partition = stmt.Blob(first);
+  item.key.sort = stmt.Blob(first + 1);
+  item.kind = stmt.OptionalBlob(first + 2);
+  item.value = stmt.OptionalBlob(first + 3);
+  item.number = stmt.OptionalInt(first + 4);
+  item.owner = stmt.OptionalBlob(first + 5);
+  item.deadline = stmt.OptionalInt(first + 6);
+  item.count = stmt.OptionalInt(first + 7);
+  item.expires_at = stmt.OptionalInt(first + 8);
+  item.version = stmt.Int(first + 9);
+  return item;
+}
+
+SqlBuilder& SqlBuilder::Param(SqlValue value) {
+  params_.push_back(std::move(value));
+  sql_ += "?" + std::to_string(params_.size());
+  return *this;
+}
+
+SqlBuilder& SqlBuilder::ParamAttr(const AttrValue& value) {
+  if (const auto* n = std::get_if<int64_t>(&value)) return Param(SqlValue{*n});
+  if (const auto* s = std::get_if<std::string>(&value)) return Param(SqlValue{*s});
+  return Param(SqlValue{});
+}
+
+SqlBuilder& SqlBuilder::Now() {
+  if (now_index_ == 0) {
+    params_.push_back(now_);
+    now_index_ = static_cast<int>(params_.size());
+  }
+  sql_ += "?" + std::to_string(now_index_);
+  return *this;
+}
+
+SqlBuilder& SqlBuilder::KeyMatch(const std::string& table, const Key& key) {
+  Add("tbl = ").Param(Text{table});
+  Add(" AND pk = ").Param(key.partition);
+  return Add(" AND sk = ").Param(key.sort);
+}
+
+SqlBuilder& SqlBuilder::Live() { return Add("(expires_at IS NULL OR expires_at > ").Now().Add(")"); }
+
+SqlBuilder& SqlBuilder::Cond(const Condition& c) {
+  using Kind = Condition::Kind;
+  switch (c.kind) {
+    case Kind::kAlways:
+    case Kind::kExists:
+      return Add("1");
+    case Kind::kNotExists:
+      return Add("0");
+    case Kind::kCompare:
+      // A comparison with NULL (a missing attribute) is NULL: fold it to the
+      // documented answer, true only for "not equal".
+      Add("coalesce(").Add(ColumnOf(c.attr)).Add(OperatorOf(c.op)).ParamAttr(c.operand);
+      return Add(c.op == CompareOp::kNe ? ", 1)" : ", 0)");
+    case Kind::kAttrExists:
+      return Add("(").Add(ColumnOf(c.attr)).Add(" IS NOT NULL)");
+    case Kind::kAttrNotExists:
+      return Add("(").Add(ColumnOf(c.attr)).Add(" IS NULL)");
+    case Kind::kAnd:
+    case Kind::kOr: {
+      if (c.children.empty()) return Add(c.kind == Kind::kAnd ? "1" : "0");
+      Add("(");
+      for (size_t i = 0; i < c.children.size(); ++i) {
+        if (i > 0) Add(c.kind == Kind::kAnd ? " AND " : " OR ");
+        Cond(c.children[i]);
+      }
+      return Add(")");
+    }
+  }
+  return Add("0");
+}
+
+SqlBuilder& SqlBuilder::EffectiveCond(const Condition& c) {
+  if (c.IsAlways()) return Add("1");
+  Add("(CASE WHEN ").Live().Add(" THEN ").Cond(c);
+  return Add(c.HoldsWhenAbsent() ? " ELSE 1 END)" : " ELSE 0 END)");
+}
+
+SqlBuilder& SqlBuilder::ActionExpr(Attr attr, const std::vector<Action>& actions) {
+  // engine.h allows one action per attribute; should there be more, the last wins.
+  const Action* last = nullptr;
+  for (const Action& a : actions) {
+    if (a.attr == attr) last = &a;
+  }
+  const char* col = ColumnOf(attr);
+  if (last == nullptr) return Add(col);
+  switch (last->op) {
+    case Action::Op::kSet: return ParamAttr(last->value);
+    case Action::Op::kAdd: return Add("coalesce(").Add(col).Add(", 0) + ").ParamAttr(last->value);
+    case Action::Op::kRemove: return Add("NULL");
+  }
+  return Add(col);
+}
+
+std::vector<SqlValue> ColumnValues(const Item& item) {
+  std::vector<SqlValue> values;
+  for (Attr attr : kAllAttrs) {
+    if (attr == Attr::kVersion) continue;
+    AttrValue v = item.Get(attr);
+    if (const auto* n = std::get_if<int64_t>(&v)) {
+      values.emplace_back(*n);
+    } else if (const auto* s = std::get_if<std::string>(&v)) {
+      values.emplace_back(*s);
+    } else {
+      values.emplace_back(std::monostate{});
+    }
+  }
+  return values;
+}
+
+Item ApplyToAbsent(const Key& key, const std::vector<Action>& actions) {
+  Item item;
+  item.key = key;
+  for (const Action& a : actions) {
+    switch (a.op) {
+      case Action::Op::kSet: item.Set(a.attr, a.value); break;
+      case Action::Op::kAdd: {
+        AttrValue current = item.Get(a.attr);
+        const int64_t* base = std::get_if<int64_t>(&current);
+        const int64_t* delta = std::get_if<int64_t>(&a.value);
+        item.Set(a.attr, (base ? *base : 0) + (delta ? *delta : 0));
+        break;
+      }
+      case Action::Op::kRemove: item.Set(a.attr, std::monostate{}); break;
+    }
+  }
+  return item;
+}
+
+}  // namespace kvstore::storage::sqlite

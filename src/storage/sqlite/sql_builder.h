@@ -1,0 +1,75 @@
+// Builds the SQL for the storage interface's conditional writes: conditions
+// become WHERE expressions and actions become SET expressions, with every
+// value a bound parameter (?1, ?2, ...). Column names come only from the Attr
+// enum, never from input.
+//
+// "Live" means not expired: (expires_at IS NULL OR expires_at > now). A row
+// that exists but is not live is treated as absent, so a condition on a
+// physical row becomes
+//     CASE WHEN live THEN <condition on the row> ELSE <condition when absent> END
+#ifndef KVSTORE_STORAGE_SQLITE_SQL_BUILDER_H_
+#define KVSTORE_STORAGE_SQLITE_SQL_BUILDER_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/engine.h"
+#include "storage/sqlite/statement.h"
+
+namespace kvstore::storage::sqlite {
+
+// The item columns in the order ReadItem expects them.
+inline constexpr const char* kItemColumns =
+    "pk, sk, kind, value, num, owner, deadline, cnt, expires_at, version";
+
+const char* ColumnOf(Attr attr);
+
+// Reads an Item from a row whose columns start at `first` in kItemColumns order.
+Item ReadItem(const Statement& stmt, int first);
+
+class SqlBuilder {
+ public:
+  explicit SqlBuilder(int64_t now) : now_(now) {}
+
+  SqlBuilder& Add(std::string_view sql) {
+    sql_.append(sql);
+    return *this;
+  }
+  // Appends a parameter placeholder bound to value.
+  SqlBuilder& Param(SqlValue value);
+  SqlBuilder& ParamAttr(const AttrValue& value);
+  // Appends the placeholder for the current time (bound once, reused).
+  SqlBuilder& Now();
+  // Appends "tbl = ? AND pk = ? AND sk = ?".
+  SqlBuilder& KeyMatch(const std::string& table, const Key& key);
+  // Appends the live predicate for the row.
+  SqlBuilder& Live();
+  // Appends the condition, evaluated on a live row; never NULL.
+  SqlBuilder& Cond(const Condition& condition);
+  // Appends the condition on a physical row that may have expired.
+  SqlBuilder& EffectiveCond(const Condition& condition);
+  // Appends the new value of attr's column for a live row after `actions`.
+  SqlBuilder& ActionExpr(Attr attr, const std::vector<Action>& actions);
+
+  const std::string& sql() const { return sql_; }
+  const std::vector<SqlValue>& params() const { return params_; }
+
+ private:
+  int64_t now_;
+  int now_index_ = 0;
+  std::string sql_;
+  std::vector<SqlValue> params_;
+};
+
+// The values an item's columns take, in kItemColumns order after pk, sk
+// (kind ... expires_at), as parameters.
+std::vector<SqlValue> ColumnValues(const Item& item);
+
+// The item that `actions` make from nothing: what Update creates when the
+// item is absent.
+Item ApplyToAbsent(const Key& key, const std::vector<Action>& actions);
+
+}  // namespace kvstore::storage::sqlite
+
+#endif  // KVSTORE_STORAGE_SQLITE_SQL_BUILDER_H_

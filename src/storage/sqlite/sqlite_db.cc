@@ -1,0 +1,193 @@
+#include "storage/sqlite/sqlite_db.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+namespace kvstore::storage::sqlite {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+// Names and values are always bound parameters (see ARCHITECTURE.md); the
+// only SQL text is fixed, as here.
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS tables (
+  name       TEXT PRIMARY KEY,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS items (
+  tbl        TEXT NOT NULL REFERENCES tables(name),
+  pk         BLOB NOT NULL,
+  sk         BLOB NOT NULL,
+  kind       BLOB,
+  value      BLOB,
+  num        INTEGER,
+  owner      BLOB,
+  deadline   INTEGER,
+  cnt        INTEGER,
+  expires_at INTEGER,
+  version    INTEGER NOT NULL,
+  PRIMARY KEY (tbl, pk, sk)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS items_by_expiry ON items(expires_at) WHERE expires_at IS NOT NULL;
+)sql";
+
+// How long a statement waits for another process's write lock before the
+// command fails with exit 3.
+constexpr auto kBusyTimeout = std::chrono::seconds(10);
+
+struct BusyState {
+  std::chrono::steady_clock::time_point started;
+};
+
+// SQLite's default handler sleeps up to 100 ms at a time, which turns
+// contention into idle waiting; short sleeps keep throughput up while several
+// processes share the write lock.
+int OnBusy(void* arg, int attempt) {
+  auto* state = static_cast<BusyState*>(arg);
+  auto now = std::chrono::steady_clock::now();
+  if (attempt == 0) state->started = now;
+  if (now - state->started > kBusyTimeout) return 0;
+  int micros = attempt < 20 ? 20 * (attempt + 1) : 1000;
+  std::this_thread::sleep_for(std::chrono::microseconds(micros));
+  return 1;
+}
+
+BusyState* SharedBusyState() {
+  static BusyState state;  // one connection per Store; a data race here only skews a timer
+  return &state;
+}
+
+Status MakeParentFolders(const std::string& path) {
+  for (size_t slash = path.find('/', 1); slash != std::string::npos;
+       slash = path.find('/', slash + 1)) {
+    std::string dir = path.substr(0, slash);
+    if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+      return Status::IoError("cannot create folder " + dir + ": " + std::strerror(errno));
+    }
+  }
+  return Status::Ok();
+}
+
+// Creates the file with mode 0600 before SQLite does (SQLite would use 0644);
+// SQLite gives its -wal and -shm files the same mode.
+Status CreateFileIfMissing(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return Status::IoError(path + " is a folder, not a store file");
+    return Status::Ok();
+  }
+  KVSTORE_RETURN_IF_ERROR(MakeParentFolders(path));
+  int fd = open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0 && errno != EEXIST) {
+    return Status::IoError("cannot create " + path + ": " + std::strerror(errno));
+  }
+  if (fd >= 0) close(fd);
+  return Status::Ok();
+}
+
+Status Exec(sqlite3* db, const char* sql, const std::string& doing) {
+  int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+  return rc == SQLITE_OK ? Status::Ok() : SqliteError(db, rc, doing);
+}
+
+// The single integer a query returns.
+Result<int64_t> QueryInt(sqlite3* db, const char* sql) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr);
+  if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+  int64_t value = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+  sqlite3_finalize(stmt);
+  if (rc != SQLITE_ROW) return SqliteError(db, rc, "reading the store");
+  return value;
+}
+
+// A fresh file gets WAL mode and the schema. Concurrent openers race safely:
+// the schema is made inside BEGIN IMMEDIATE and only if still missing.
+Status InitializeIfNew(sqlite3* db) {
+  auto version = QueryInt(db, "PRAGMA user_version");
+  if (!version.ok()) return version.status();
+  if (*version == kSchemaVersion) return Status::Ok();
+  if (*version > kSchemaVersion) {
+    return Status::IoError("the store was written by a newer kvstore (schema " +
+                           std::to_string(*version) + ")");
+  }
+  KVSTORE_RETURN_IF_ERROR(Exec(db, "PRAGMA journal_mode=WAL", "switching the store to WAL"));
+  KVSTORE_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE", "creating the store"));
+  auto foreign = QueryInt(db,
+                          "SELECT count(*) FROM sqlite_schema "
+                          "WHERE name NOT IN ('tables', 'items', 'items_by_expiry')");
+  if (!foreign.ok() || *foreign > 0) {
+    Exec(db, "ROLLBACK", "");
+    if (!foreign.ok()) return foreign.status();
+    return Status::IoError("the file is a SQLite database but not a kvstore store");
+  }
+  Status st = Exec(db, kSchema, "creating the store");
+  if (st.ok()) st = Exec(db, "PRAGMA user_version = 1", "creating the store");
+  if (st.ok()) return Exec(db, "COMMIT", "creating the store");
+  Exec(db, "ROLLBACK", "");
+  return st;
+}
+
+}  // namespace
+
+Status SqliteError(sqlite3* db, int rc, const std::string& doing) {
+  std::string detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  switch (rc & 0xFF) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status::IoError(doing + ": the store stayed locked by another process for over 10 s");
+    case SQLITE_FULL:
+      return Status::IoError(doing + ": the disk is full");
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_CANTOPEN:
+      return Status::IoError(doing + ": the store file cannot be written (" + detail + ")");
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+      return Status::IoError(doing + ": the file is not a kvstore store (" + detail + ")");
+    default:
+      return Status::IoError(doing + ": " + detail);
+  }
+}
+
+Result<sqlite3*> OpenDatabase(const std::string& path, Durability durability) {
+  KVSTORE_RETURN_IF_ERROR(CreateFileIfMissing(path));
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    Status st = SqliteError(db, rc, "opening " + path);
+    sqlite3_close(db);
+    return st;
+  }
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_handler(db, OnBusy, SharedBusyState());
+  // Keep the WAL file and skip the checkpoint when a one-shot command closes
+  // the last connection: both cost more than the command itself.
+  int persist_wal = 1;
+  sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist_wal);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+
+  Status st = InitializeIfNew(db);
+  if (st.ok()) {
+    st = Exec(db,
+              durability == Durability::kFull
+                  ? "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON"
+                  : "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON",
+              "configuring the store");
+  }
+  if (!st.ok()) {
+    sqlite3_close(db);
+    if (st.message().find(path) == std::string::npos) return Status::IoError(path + ": " + st.message());
+    return st;
+  }
+  return db;
+}
+
+}  // namespace kvstore::storage::sqlite

@@ -1,0 +1,24 @@
+// Opening the database file: creating it safely (0600, folder 0700), the
+// schema, the per-connection pragmas, and the busy handler. Kept apart from
+// the engine's item operations.
+#ifndef KVSTORE_STORAGE_SQLITE_SQLITE_DB_H_
+#define KVSTORE_STORAGE_SQLITE_SQLITE_DB_H_
+
+#include <sqlite3.h>
+
+#include <string>
+
+#include "kvstore/status.h"
+#include "storage/sqlite/sqlite_engine.h"
+
+namespace kvstore::storage::sqlite {
+
+// The open connection, ready for the engine. Null with the reason on failure.
+Result<sqlite3*> OpenDatabase(const std::string& path, Durability durability);
+
+// A Status for a failed SQLite call, naming what was being done.
+Status SqliteError(sqlite3* db, int rc, const std::string& doing);
+
+}  // namespace kvstore::storage::sqlite
+
+#endif  // KVSTORE_STORAGE_SQLITE_SQLITE_DB_H_
