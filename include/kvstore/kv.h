@@ -32,29 +32,29 @@ struct Entry {
   // The value bytes; for a counter, its number in decimal (as Redis GET does).
   std::string value;
   // When the key expires, in ms since the epoch; empty when it never does.
-  std::optional<int64_t> expires_at_ms;
+  std::optional<int64_t> expires_at_ms{};
 };
 
 struct SetOptions {
   // Expire the key this long after the write. Must be > 0. Default: never.
-  std::optional<Millis> ttl;
+  std::optional<Millis> ttl{};
   // Write only if the key does not exist. Default: write regardless.
   bool if_not_exists = false;
   // Write only if the key currently holds exactly this value.
-  std::optional<std::string> if_value;
+  std::optional<std::string> if_value{};
 };
 
 struct DeleteOptions {
   // Delete only if the key currently holds exactly this value.
-  std::optional<std::string> if_value;
+  std::optional<std::string> if_value{};
 };
 
 struct ListOptions {
   // Only keys starting with these bytes. Default: all keys.
-  std::string prefix;
+  std::string prefix{};
   // Only keys after this one (exclusive): pass the last key of a page to get
   // the next page. Default: from the start.
-  std::optional<std::string> after;
+  std::optional<std::string> after{};
   // At most this many keys; 0 means no limit.
   size_t limit = 0;
 };

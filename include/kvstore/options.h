@@ -11,7 +11,7 @@ namespace kvstore {
 
 struct OpenOptions {
   // Source of time for TTLs and leases. Default (null): the system clock.
-  std::shared_ptr<Clock> clock;
+  std::shared_ptr<Clock> clock{};
 };
 
 struct CreateTableOptions {

@@ -33,13 +33,17 @@ Result<Millis> ParseSeconds(std::string_view flag, std::string_view text) {
   size_t dot = text.find('.');
   std::string_view whole = text.substr(0, dot);
   std::string_view frac = dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
-  if (!AllDigits(whole) || (dot != std::string_view::npos && !AllDigits(frac))) {
+  bool has_dot = dot != std::string_view::npos;
+  bool digits_ok = has_dot ? (AllDigits(whole) || whole.empty()) && (AllDigits(frac) || frac.empty()) &&
+                                 !(whole.empty() && frac.empty())
+                           : AllDigits(whole);
+  if (!digits_ok) {
     return bad("is not a number of seconds (examples: 30, 0.5)");
   }
   constexpr int64_t kMaxSeconds = storage::kMaxDurationMillis / 1000;
   if (whole.size() > 10) return bad("is too long; the limit is 10 years");
   int64_t seconds = 0;
-  std::from_chars(whole.data(), whole.data() + whole.size(), seconds);
+  if (!whole.empty()) std::from_chars(whole.data(), whole.data() + whole.size(), seconds);
   if (seconds > kMaxSeconds) return bad("is too long; the limit is 10 years");
   int64_t millis = seconds * 1000;
   // Fraction: first three digits are milliseconds; any further non-zero digit rounds up.

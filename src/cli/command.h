@@ -57,6 +57,8 @@ class CommandSet {
 
   // Adds a subcommand; handler runs if it is the one chosen.
   CLI::App* Add(const std::string& name, const std::string& description, Handler handler);
+  // Whether a subcommand has this name.
+  bool Knows(const std::string& name) const;
   // The handler of the chosen subcommand, or null.
   const Handler* Chosen() const;
 

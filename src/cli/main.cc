@@ -35,6 +35,13 @@ CLI::App* CommandSet::Add(const std::string& name, const std::string& descriptio
   return sub;
 }
 
+bool CommandSet::Knows(const std::string& name) const {
+  for (const auto& [sub, handler] : handlers_) {
+    if (sub->get_name() == name) return true;
+  }
+  return false;
+}
+
 const Handler* CommandSet::Chosen() const {
   for (const CLI::App* sub : app_.get_subcommands()) {
     auto it = handlers_.find(sub);
@@ -44,6 +51,20 @@ const Handler* CommandSet::Chosen() const {
 }
 
 namespace {
+
+// The first argument that is not a global flag: the command name, or empty.
+// CLI11 would report an unknown command as a missing one; this names it.
+std::string CommandWord(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--store") {
+      ++i;
+    } else if (arg.empty() || arg[0] != '-') {
+      return arg;
+    }
+  }
+  return {};
+}
 
 int Run(int argc, char** argv) {
   CLI::App app{"kvstore: keys, counters, locks, queues and more for scripts and programs"};
@@ -59,6 +80,12 @@ int Run(int argc, char** argv) {
   AddTableCommands(commands);
   AddKvCommands(commands);
   AddCounterCommands(commands);
+
+  std::string command = CommandWord(argc, argv);
+  if (!command.empty() && !commands.Knows(command)) {
+    std::fprintf(stderr, "kvstore: unknown command '%s' (see kvstore --help)\n", command.c_str());
+    return kExitUsage;
+  }
 
   try {
     app.parse(argc, argv);

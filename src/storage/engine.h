@@ -123,10 +123,10 @@ struct WriteOutcome {
 };
 
 struct QueryRequest {
-  std::string partition;
-  std::string prefix;                    // only sort keys starting with this
-  std::optional<std::string> after;      // only sort keys > this
-  std::optional<std::string> before;     // only sort keys < this
+  std::string partition{};
+  std::string prefix{};                  // only sort keys starting with this
+  std::optional<std::string> after{};    // only sort keys > this
+  std::optional<std::string> before{};   // only sort keys < this
   size_t limit = 100;                    // at most this many live items (> 0)
   bool descending = false;
 };

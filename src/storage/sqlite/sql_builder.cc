@@ -75,7 +75,9 @@ SqlBuilder& SqlBuilder::KeyMatch(const std::string& table, const Key& key) {
   return Add(" AND sk = ").Param(key.sort);
 }
 
-SqlBuilder& SqlBuilder::Live() { return Add("(expires_at IS NULL OR expires_at > ").Now().Add(")"); }
+// Written with coalesce rather than "expires_at IS NULL OR ...": SQLite 3.40
+// evaluates "IS NULL" wrongly inside DELETE ... RETURNING.
+SqlBuilder& SqlBuilder::Live() { return Add("coalesce(expires_at > ").Now().Add(", 1)"); }
 
 SqlBuilder& SqlBuilder::Cond(const Condition& c) {
   using Kind = Condition::Kind;

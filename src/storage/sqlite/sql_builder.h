@@ -3,7 +3,7 @@
 // value a bound parameter (?1, ?2, ...). Column names come only from the Attr
 // enum, never from input.
 //
-// "Live" means not expired: (expires_at IS NULL OR expires_at > now). A row
+// "Live" means not expired: expires_at is NULL or later than now. A row
 // that exists but is not live is treated as absent, so a condition on a
 // physical row becomes
 //     CASE WHEN live THEN <condition on the row> ELSE <condition when absent> END

@@ -26,9 +26,9 @@ enum class Durability {
 };
 
 struct SqliteOptions {
-  std::string path;                    // the database file; created when missing
+  std::string path{};                  // the database file; created when missing
   Durability durability = Durability::kNormal;
-  std::shared_ptr<Clock> clock;        // required
+  std::shared_ptr<Clock> clock{};      // required
 };
 
 // Opens (creating when missing) the database. IoError when the file or its

@@ -1,0 +1,126 @@
+#include <unistd.h>
+
+#include "cli/cli_fixture.h"
+
+namespace kvstore::testing {
+namespace {
+
+TEST_F(CliTest, SetGetPrintsExactBytes) {
+  RunResult set = Cli({"set", "tbl", "greeting", "hello world"});
+  EXPECT_EQ(set.exit_code, 0);
+  EXPECT_EQ(set.out, "OK\n");
+  RunResult get = Cli({"get", "tbl", "greeting"});
+  EXPECT_EQ(get.exit_code, 0);
+  EXPECT_EQ(get.out, "hello world") << "no newline added when stdout is not a terminal";
+  EXPECT_EQ(get.err, "");
+}
+
+TEST_F(CliTest, ValueFromStdinIsBinarySafe) {
+  std::string binary("line1\n\0\xff\x80tail\n", 14);
+  ASSERT_EQ(Cli({"set", "tbl", "blob", "-"}, {.stdin_data = binary}).exit_code, 0);
+  EXPECT_EQ(Cli({"get", "tbl", "blob"}).out, binary);
+  auto doc = Json({"get", "tbl", "blob"});
+  EXPECT_TRUE(doc.contains("value_base64"));
+  EXPECT_EQ(doc["value_base64"], "bGluZTEKAP+AdGFpbAo=");
+}
+
+TEST_F(CliTest, ValuesThatLookLikeFlags) {
+  ASSERT_EQ(Cli({"set", "tbl", "neg", "-5"}).exit_code, 0);
+  EXPECT_EQ(Cli({"get", "tbl", "neg"}).out, "-5");
+  ASSERT_EQ(Cli({"set", "tbl", "--", "dash", "--not-a-flag"}).exit_code, 0);
+  EXPECT_EQ(Cli({"get", "tbl", "dash"}).out, "--not-a-flag");
+}
+
+TEST_F(CliTest, GetMissingKey) {
+  ExpectFailure({"get", "tbl", "nope"}, 1, "key 'nope' not found");
+  auto doc = Json({"get", "tbl", "nope"}, 1);
+  EXPECT_EQ(doc["error"]["code"], "not_found");
+}
+
+TEST_F(CliTest, JsonGet) {
+  ASSERT_EQ(Cli({"set", "tbl", "k", "v", "--ttl", "100"}).exit_code, 0);
+  auto doc = Json({"get", "tbl", "k"});
+  EXPECT_EQ(doc["key"], "k");
+  EXPECT_EQ(doc["value"], "v");
+  EXPECT_EQ(doc["type"], "kv");
+  EXPECT_GT(doc["ttl"].get<double>(), 90.0);
+  EXPECT_LE(doc["ttl"].get<double>(), 100.0);
+  EXPECT_EQ(Json({"set", "tbl", "k2", "v"}), nlohmann::json({{"key", "k2"}, {"ok", true}}));
+}
+
+TEST_F(CliTest, TtlExpires) {
+  ASSERT_EQ(Cli({"set", "tbl", "brief", "v", "--ttl", "0.2"}).exit_code, 0);
+  EXPECT_EQ(Cli({"get", "tbl", "brief"}).exit_code, 0);
+  usleep(300'000);
+  EXPECT_EQ(Cli({"get", "tbl", "brief"}).exit_code, 1);
+  EXPECT_EQ(Cli({"exists", "tbl", "brief"}).exit_code, 1);
+  EXPECT_EQ(Cli({"list", "tbl"}).out, "");
+}
+
+TEST_F(CliTest, ConditionalSet) {
+  ASSERT_EQ(Cli({"set", "tbl", "k", "one", "--if-not-exists"}).exit_code, 0);
+  ExpectFailure({"set", "tbl", "k", "two", "--if-not-exists"}, 1, "already exists");
+  ExpectFailure({"set", "tbl", "k", "two", "--if-value", "wrong"}, 1, "expected value");
+  EXPECT_EQ(Cli({"set", "tbl", "k", "two", "--if-value", "one"}).exit_code, 0);
+  EXPECT_EQ(Cli({"get", "tbl", "k"}).out, "two");
+  ExpectFailure({"set", "tbl", "k", "x", "--if-not-exists", "--if-value", "two"}, 2, "excludes");
+}
+
+TEST_F(CliTest, ExistsAnswersOnStdout) {
+  ASSERT_EQ(Cli({"set", "tbl", "k", "v"}).exit_code, 0);
+  RunResult yes = Cli({"exists", "tbl", "k"});
+  EXPECT_EQ(yes.exit_code, 0);
+  EXPECT_EQ(yes.out, "true\n");
+  RunResult no = Cli({"exists", "tbl", "other"});
+  EXPECT_EQ(no.exit_code, 1);
+  EXPECT_EQ(no.out, "false\n");
+  EXPECT_EQ(no.err, "");
+  EXPECT_EQ(Json({"exists", "tbl", "other"}, 1), nlohmann::json({{"key", "other"}, {"exists", false}}));
+}
+
+TEST_F(CliTest, Delete) {
+  ASSERT_EQ(Cli({"set", "tbl", "k", "v"}).exit_code, 0);
+  ExpectFailure({"delete", "tbl", "k", "--if-value", "x"}, 1, "expected value");
+  EXPECT_EQ(Cli({"get", "tbl", "k"}).out, "v");
+  RunResult deleted = Cli({"delete", "tbl", "k", "--if-value", "v"});
+  EXPECT_EQ(deleted.exit_code, 0);
+  EXPECT_EQ(deleted.out, "OK\n");
+  ExpectFailure({"delete", "tbl", "k"}, 1, "not found");
+  ASSERT_EQ(Cli({"set", "tbl", "j", "v"}).exit_code, 0);
+  EXPECT_EQ(Json({"delete", "tbl", "j"}), nlohmann::json({{"key", "j"}, {"deleted", true}}));
+}
+
+TEST_F(CliTest, ListWithPrefixLimitAfter) {
+  for (std::string k : {"b", "a:2", "a:1", "c"}) ASSERT_EQ(Cli({"set", "tbl", k, "v"}).exit_code, 0);
+  ASSERT_EQ(Cli({"inc", "tbl", "a:3"}).exit_code, 0);
+  EXPECT_EQ(Cli({"list", "tbl"}).out, "a:1\na:2\na:3\nb\nc\n");
+  EXPECT_EQ(Cli({"list", "tbl", "--prefix", "a:"}).out, "a:1\na:2\na:3\n");
+  EXPECT_EQ(Cli({"list", "tbl", "--limit", "2"}).out, "a:1\na:2\n");
+  EXPECT_EQ(Cli({"list", "tbl", "--after", "a:2", "--limit", "2"}).out, "a:3\nb\n");
+  auto doc = Json({"list", "tbl", "--prefix", "a:"});
+  ASSERT_TRUE(doc.is_array());
+  ASSERT_EQ(doc.size(), 3u);
+  EXPECT_EQ(doc[2]["key"], "a:3");
+  EXPECT_EQ(doc[2]["type"], "counter");
+  EXPECT_EQ(Json({"list", "tbl", "--prefix", "zzz"}), nlohmann::json::array());
+  ExpectFailure({"list", "tbl", "--limit", "many"}, 2, "--limit");
+}
+
+TEST_F(CliTest, BadInputChangesNothing) {
+  ASSERT_EQ(Cli({"set", "tbl", "k", "keep"}).exit_code, 0);
+  ExpectFailure({"set", "tbl", "k", "x", "--ttl", "-1"}, 2, "--ttl");
+  ExpectFailure({"set", "tbl", "k", "x", "--ttl", "0"}, 2, "ttl must be greater than 0");
+  ExpectFailure({"set", "tbl", "k", "x", "--ttl", "soon"}, 2, "--ttl");
+  RunResult too_big = Cli({"set", "tbl", "k", "-"}, {.stdin_data = std::string(262145, 'x')});
+  EXPECT_EQ(too_big.exit_code, 2);
+  EXPECT_NE(too_big.err.find("262144"), std::string::npos) << too_big.err;
+  ExpectFailure({"set", "tbl", std::string(513, 'k'), "x"}, 2, "key is 513 bytes");
+  ExpectFailure({"set", "tbl", "", "x"}, 2, "key must not be empty");
+  ExpectFailure({"set", "tbl", "bad\xff", "x"}, 2, "UTF-8");
+  ExpectFailure({"set", "nosuchtable", "k", "x"}, 2, "create-table nosuchtable");
+  EXPECT_EQ(Cli({"get", "tbl", "k"}).out, "keep");
+  EXPECT_EQ(Cli({"set", "tbl", "max", "-"}, {.stdin_data = std::string(262144, 'x')}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace kvstore::testing

@@ -1,0 +1,157 @@
+#include "kvstore/kv.h"
+
+#include "kvstore/counter.h"
+#include "primitives/fixture.h"
+
+namespace kvstore {
+namespace {
+
+using Code = Status::Code;
+
+class KeyValueTest : public testing::StoreFixture {
+ protected:
+  KeyValue kv() { return KeyValue(table()); }
+  std::vector<std::string> Keys(const ListOptions& options = {}) {
+    auto entries = kv().List(options);
+    EXPECT_TRUE(entries.ok()) << entries.status().ToString();
+    std::vector<std::string> keys;
+    for (const Entry& e : *entries) keys.push_back(e.key);
+    return keys;
+  }
+};
+
+TEST_F(KeyValueTest, SetThenGet) {
+  ASSERT_TRUE(kv().Set("greeting", "hello").ok());
+  auto entry = kv().Get("greeting");
+  ASSERT_TRUE(entry.ok());
+  EXPECT_EQ(entry->value, "hello");
+  EXPECT_EQ(entry->kind, KeyKind::kValue);
+  EXPECT_FALSE(entry->expires_at_ms.has_value());
+}
+
+TEST_F(KeyValueTest, SetOverwrites) {
+  ASSERT_TRUE(kv().Set("k", "one").ok());
+  ASSERT_TRUE(kv().Set("k", "two").ok());
+  EXPECT_EQ(kv().Get("k")->value, "two");
+}
+
+TEST_F(KeyValueTest, MissingKeyIsNotFoundNamingTheKey) {
+  auto entry = kv().Get("nope");
+  EXPECT_TRUE(entry.status().Is(Code::kNotFound));
+  EXPECT_EQ(entry.status().message(), "key 'nope' not found");
+  EXPECT_TRUE(kv().Exists("nope").Is(Code::kNotFound));
+}
+
+TEST_F(KeyValueTest, TtlExpiresTheKeyForEveryRead) {
+  ASSERT_TRUE(kv().Set("session", "abc", {.ttl = Millis(1500)}).ok());
+  EXPECT_EQ(kv().Get("session")->expires_at_ms, clock_->NowMillis() + 1500);
+  clock_->Advance(Millis(1499));
+  EXPECT_TRUE(kv().Exists("session").ok());
+  clock_->Advance(Millis(1));
+  EXPECT_TRUE(kv().Get("session").status().Is(Code::kNotFound));
+  EXPECT_TRUE(kv().Exists("session").Is(Code::kNotFound));
+  EXPECT_TRUE(Keys().empty());
+  EXPECT_TRUE(kv().Delete("session").Is(Code::kNotFound));
+}
+
+TEST_F(KeyValueTest, SetWithoutTtlClearsAnEarlierTtl) {
+  ASSERT_TRUE(kv().Set("k", "a", {.ttl = Millis(10)}).ok());
+  ASSERT_TRUE(kv().Set("k", "b").ok());
+  clock_->Advance(Millis(100));
+  EXPECT_EQ(kv().Get("k")->value, "b");
+}
+
+TEST_F(KeyValueTest, IfNotExists) {
+  ASSERT_TRUE(kv().Set("k", "first", {.if_not_exists = true}).ok());
+  Status again = kv().Set("k", "second", {.if_not_exists = true});
+  EXPECT_TRUE(again.Is(Code::kConditionFailed));
+  EXPECT_EQ(again.message(), "key 'k' already exists");
+  EXPECT_EQ(kv().Get("k")->value, "first");
+}
+
+TEST_F(KeyValueTest, IfNotExistsTakesOverAnExpiredKey) {
+  ASSERT_TRUE(kv().Set("k", "old", {.ttl = Millis(5)}).ok());
+  clock_->Advance(Millis(5));
+  EXPECT_TRUE(kv().Set("k", "new", {.if_not_exists = true}).ok());
+}
+
+TEST_F(KeyValueTest, IfValueIsCompareAndSwap) {
+  ASSERT_TRUE(kv().Set("k", "v1").ok());
+  EXPECT_TRUE(kv().Set("k", "v2", {.if_value = "v1"}).ok());
+  EXPECT_TRUE(kv().Set("k", "v3", {.if_value = "v1"}).Is(Code::kConditionFailed));
+  EXPECT_EQ(kv().Get("k")->value, "v2");
+  EXPECT_TRUE(kv().Set("missing", "x", {.if_value = "v1"}).Is(Code::kNotFound));
+  EXPECT_TRUE(kv().Exists("missing").Is(Code::kNotFound));
+}
+
+TEST_F(KeyValueTest, BothConditionsTogetherAreRejected) {
+  EXPECT_TRUE(kv().Set("k", "v", {.if_not_exists = true, .if_value = "x"}).Is(Code::kInvalidArgument));
+}
+
+TEST_F(KeyValueTest, Delete) {
+  ASSERT_TRUE(kv().Set("k", "v").ok());
+  EXPECT_TRUE(kv().Delete("k", {.if_value = "other"}).Is(Code::kConditionFailed));
+  EXPECT_TRUE(kv().Exists("k").ok());
+  EXPECT_TRUE(kv().Delete("k", {.if_value = "v"}).ok());
+  EXPECT_TRUE(kv().Exists("k").Is(Code::kNotFound));
+  EXPECT_TRUE(kv().Delete("k").Is(Code::kNotFound));
+}
+
+TEST_F(KeyValueTest, ListInByteOrderWithPrefixLimitAndAfter) {
+  for (std::string k : {"user:2", "user:10", "user:1", "task:1", "users"}) ASSERT_TRUE(kv().Set(k, "v").ok());
+  EXPECT_EQ(Keys(), (std::vector<std::string>{"task:1", "user:1", "user:10", "user:2", "users"}));
+  EXPECT_EQ(Keys({.prefix = "user:"}), (std::vector<std::string>{"user:1", "user:10", "user:2"}));
+  EXPECT_EQ(Keys({.prefix = "user:", .limit = 2}), (std::vector<std::string>{"user:1", "user:10"}));
+  EXPECT_EQ(Keys({.prefix = "user:", .after = "user:10"}), (std::vector<std::string>{"user:2"}));
+}
+
+TEST_F(KeyValueTest, ListPagesThroughMoreThanOneEnginePage) {
+  for (int i = 0; i < 2500; ++i) ASSERT_TRUE(kv().Set("k" + std::to_string(10000 + i), "v").ok());
+  EXPECT_EQ(Keys().size(), 2500u);
+  EXPECT_EQ(Keys({.limit = 1001}).size(), 1001u);
+}
+
+TEST_F(KeyValueTest, ListShowsCountersWithTheirValue) {
+  ASSERT_TRUE(Counters(table()).Add("hits", 3).ok());
+  auto entries = kv().List();
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_EQ((*entries)[0].kind, KeyKind::kCounter);
+  EXPECT_EQ((*entries)[0].value, "3");
+}
+
+TEST_F(KeyValueTest, BinaryValuesAndLimits) {
+  std::string binary("\0\xff\n\x01", 4);
+  ASSERT_TRUE(kv().Set("bin", binary).ok());
+  EXPECT_EQ(kv().Get("bin")->value, binary);
+  EXPECT_TRUE(kv().Set("big", std::string(262144, 'x')).ok());
+  Status too_big = kv().Set("big", std::string(262145, 'x'));
+  EXPECT_TRUE(too_big.Is(Code::kInvalidArgument));
+  EXPECT_EQ(kv().Get("big")->value.size(), 262144u) << "a rejected write changes nothing";
+  EXPECT_TRUE(kv().Set("", "v").Is(Code::kInvalidArgument));
+  EXPECT_TRUE(kv().Set(std::string(513, 'k'), "v").Is(Code::kInvalidArgument));
+  EXPECT_TRUE(kv().Set("bad\xff", "v").Is(Code::kInvalidArgument));
+  EXPECT_TRUE(kv().Set("k", "v", {.ttl = Millis(0)}).Is(Code::kInvalidArgument));
+  EXPECT_TRUE(kv().Set("k", "v", {.ttl = Millis(-1)}).Is(Code::kInvalidArgument));
+  EXPECT_TRUE(kv().Exists("k").Is(Code::kNotFound));
+}
+
+TEST_F(KeyValueTest, UnknownTable) {
+  auto other = store_->OpenTable("nope");
+  ASSERT_TRUE(other.ok());
+  EXPECT_TRUE(KeyValue(*other).Set("k", "v").Is(Code::kUnknownTable));
+  EXPECT_TRUE(KeyValue(*other).Get("k").status().Is(Code::kUnknownTable));
+  EXPECT_TRUE(KeyValue(*other).List().status().Is(Code::kUnknownTable));
+  EXPECT_TRUE(KeyValue(*other).Delete("k").Is(Code::kUnknownTable));
+}
+
+TEST_F(KeyValueTest, GetOfACounterGivesItsDecimalValue) {
+  ASSERT_TRUE(Counters(table()).Add("c", -42).ok());
+  auto entry = kv().Get("c");
+  EXPECT_EQ(entry->kind, KeyKind::kCounter);
+  EXPECT_EQ(entry->value, "-42");
+  ASSERT_TRUE(kv().Set("c", "plain").ok()) << "set replaces a counter, as in Redis";
+  EXPECT_TRUE(Counters(table()).Get("c").status().Is(Code::kWrongType));
+}
+
+}  // namespace
+}  // namespace kvstore

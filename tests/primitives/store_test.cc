@@ -1,0 +1,74 @@
+#include "kvstore/store.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "store_url.h"
+#include "testing/temp_dir.h"
+
+namespace kvstore {
+namespace {
+
+using Code = Status::Code;
+
+TEST(StoreUrlTest, SqliteForms) {
+  EXPECT_EQ(ParseStoreUrl("sqlite:/tmp/a.db")->path, "/tmp/a.db");
+  EXPECT_EQ(ParseStoreUrl("sqlite:///tmp/a.db")->path, "/tmp/a.db");
+  EXPECT_EQ(ParseStoreUrl("sqlite:rel/a.db")->path, "rel/a.db");
+  EXPECT_EQ(ParseStoreUrl("/tmp/bare.db")->path, "/tmp/bare.db");
+  EXPECT_EQ(ParseStoreUrl("bare.db")->path, "bare.db");
+  auto full = ParseStoreUrl("sqlite:/tmp/a.db?sync=full");
+  EXPECT_EQ(full->path, "/tmp/a.db");
+  EXPECT_EQ(full->durability, storage::sqlite::Durability::kFull);
+  EXPECT_EQ(ParseStoreUrl("sqlite:/tmp/a.db")->durability, storage::sqlite::Durability::kNormal);
+}
+
+TEST(StoreUrlTest, BadUrlsNameTheProblem) {
+  EXPECT_TRUE(ParseStoreUrl("").status().Is(Code::kInvalidArgument));
+  EXPECT_TRUE(ParseStoreUrl("sqlite:").status().Is(Code::kInvalidArgument));
+  auto scheme = ParseStoreUrl("redis://localhost");
+  EXPECT_TRUE(scheme.status().Is(Code::kInvalidArgument));
+  EXPECT_NE(scheme.status().message().find("redis"), std::string::npos);
+  auto option = ParseStoreUrl("sqlite:/tmp/a.db?sync=sometimes");
+  EXPECT_NE(option.status().message().find("sync=sometimes"), std::string::npos);
+  EXPECT_TRUE(ParseStoreUrl(std::string("a\0b", 3)).status().Is(Code::kInvalidArgument));
+}
+
+std::map<std::string, const char*> fake_env;
+const char* FakeGetEnv(const char* name) {
+  auto it = fake_env.find(name);
+  return it == fake_env.end() ? nullptr : it->second;
+}
+
+TEST(StoreUrlTest, DefaultFollowsEnvironment) {
+  fake_env = {{"HOME", "/home/u"}};
+  EXPECT_EQ(DefaultStoreUrl(FakeGetEnv), "sqlite:/home/u/.local/share/kvstore/kvstore.db");
+  fake_env["XDG_DATA_HOME"] = "/data";
+  EXPECT_EQ(DefaultStoreUrl(FakeGetEnv), "sqlite:/data/kvstore/kvstore.db");
+  fake_env["KVSTORE_STORE"] = "sqlite:/x.db";
+  EXPECT_EQ(DefaultStoreUrl(FakeGetEnv), "sqlite:/x.db");
+}
+
+TEST(StoreTest, TableLifecycle) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.File("s.db"));
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_TRUE((*store)->CreateTable("zeta").ok());
+  EXPECT_TRUE((*store)->CreateTable("alpha").ok());
+  EXPECT_TRUE((*store)->CreateTable("alpha").Is(Code::kAlreadyExists));
+  EXPECT_TRUE((*store)->CreateTable("no").Is(Code::kInvalidArgument));
+  EXPECT_EQ(*(*store)->ListTables(), (std::vector<std::string>{"alpha", "zeta"}));
+  EXPECT_TRUE((*store)->DropTable("alpha").ok());
+  EXPECT_TRUE((*store)->DropTable("alpha").Is(Code::kUnknownTable));
+  EXPECT_TRUE((*store)->OpenTable("bad name").status().Is(Code::kInvalidArgument));
+}
+
+TEST(StoreTest, UnwritableLocationIsAnIoError) {
+  auto store = Store::Open("sqlite:/proc/kvstore-cannot-be-here/s.db");
+  ASSERT_FALSE(store.ok());
+  EXPECT_TRUE(store.status().Is(Code::kIoError));
+}
+
+}  // namespace
+}  // namespace kvstore
