@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what kvstore needs to build and test, from Debian's packages.
+# Runs as root, or through sudo when available.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libsqlite3-dev sqlite3          # the embedded store; sqlite3 checks files in tests
+  nlohmann-json3-dev libcli11-dev # JSON output, argument parsing
+  googletest libgtest-dev         # the test suite
+)
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+export DEBIAN_FRONTEND=noninteractive
+as_root apt-get update -qq
+as_root apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+echo "install-deps: ${#packages[@]} packages present"

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The README's first command: install what is needed, build, and run kvstore
+# on the embedded store (the default file under ~/.local/share/kvstore).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh
+kv=build/kvstore
+echo "--- kvstore on the embedded store: $($kv --help | head -1)"
+set -x
+$kv create-table demo --if-not-exists
+$kv set demo greeting "hello from kvstore"
+$kv get demo greeting; echo
+$kv inc demo visits
+$kv list demo
