@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
-kv=build/kvstore
+kv=${BUILD_DIR:-build}/kvstore
 echo "--- kvstore on the embedded store: $($kv --help | head -1)"
 set -x
 $kv create-table demo --if-not-exists
