@@ -55,6 +55,11 @@ Result<Millis> ParseSeconds(std::string_view flag, std::string_view text) {
   return Millis(millis);
 }
 
+Result<Millis> SecondsOr(std::string_view flag, std::string_view text, Millis fallback) {
+  if (text.empty()) return fallback;
+  return ParseSeconds(flag, text);
+}
+
 Result<int64_t> ParseInt64(std::string_view flag, std::string_view text) {
   int64_t value = 0;
   const char* begin = text.data();

@@ -16,6 +16,9 @@ namespace kvstore::cli {
 // milliseconds. Rejects signs, exponents, junk and values over 10 years.
 Result<Millis> ParseSeconds(std::string_view flag, std::string_view text);
 
+// ParseSeconds for an optional flag: `fallback` when the text is empty.
+Result<Millis> SecondsOr(std::string_view flag, std::string_view text, Millis fallback);
+
 // A signed 64-bit decimal integer, nothing else.
 Result<int64_t> ParseInt64(std::string_view flag, std::string_view text);
 

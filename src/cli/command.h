@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -35,18 +36,25 @@ class Invocation {
   Result<Table> table(const std::string& name);
   Output& out() { return out_; }
   bool json() const { return flags_.json; }
-  int64_t NowMillis();
+  int64_t NowMillis() { return clock().NowMillis(); }
+  const Clock& clock();
 
   // The handler printed its own negative answer (e.g. exists printing
   // "false"): main() adds no message for a negative Status.
   void MarkAnswered() { answered_ = true; }
   bool answered() const { return answered_; }
 
+  // Exit with this code whatever the Status (lock-run passes on its
+  // command's code this way).
+  void SetExitCode(int code) { exit_code_ = code; }
+  std::optional<int> exit_code() const { return exit_code_; }
+
  private:
   const GlobalFlags& flags_;
   Output& out_;
   std::unique_ptr<Store> store_;
   bool answered_ = false;
+  std::optional<int> exit_code_;
 };
 
 using Handler = std::function<Status(Invocation&)>;
@@ -70,6 +78,9 @@ class CommandSet {
 void AddTableCommands(CommandSet& commands);
 void AddKvCommands(CommandSet& commands);
 void AddCounterCommands(CommandSet& commands);
+void AddLockCommands(CommandSet& commands);
+void AddQueueCommands(CommandSet& commands);
+void AddLeaderCommands(CommandSet& commands);
 
 }  // namespace kvstore::cli
 

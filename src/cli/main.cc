@@ -27,7 +27,7 @@ Result<Table> Invocation::table(const std::string& name) {
   return (*s)->OpenTable(name);
 }
 
-int64_t Invocation::NowMillis() { return store_ ? store_->clock().NowMillis() : SystemClock().NowMillis(); }
+const Clock& Invocation::clock() { return store_ ? store_->clock() : *SystemClock::Shared(); }
 
 CLI::App* CommandSet::Add(const std::string& name, const std::string& description, Handler handler) {
   CLI::App* sub = app_.add_subcommand(name, description);
@@ -80,6 +80,9 @@ int Run(int argc, char** argv) {
   AddTableCommands(commands);
   AddKvCommands(commands);
   AddCounterCommands(commands);
+  AddLockCommands(commands);
+  AddQueueCommands(commands);
+  AddLeaderCommands(commands);
 
   std::string command = CommandWord(argc, argv);
   if (!command.empty() && !commands.Knows(command)) {
@@ -113,7 +116,7 @@ int Run(int argc, char** argv) {
   Status status = handler ? (*handler)(invocation) : Status::InvalidArgument("no command given");
   if (!status.ok() && !(invocation.answered() && ExitCodeFor(status) == kExitNo)) out.Failure(status);
   std::fflush(stdout);
-  return ExitCodeFor(status);
+  return invocation.exit_code().value_or(ExitCodeFor(status));
 }
 
 }  // namespace

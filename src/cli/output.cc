@@ -72,6 +72,12 @@ void PutBytes(Json& doc, const std::string& field, std::string_view bytes) {
   }
 }
 
+std::string SecondsText(int64_t millis) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(std::max<int64_t>(millis, 0)) / 1000.0);
+  return buf;
+}
+
 Json SecondsLeft(std::optional<int64_t> expires_at_ms, int64_t now_ms) {
   if (!expires_at_ms) return nullptr;
   int64_t left = std::max<int64_t>(*expires_at_ms - now_ms, 0);

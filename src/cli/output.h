@@ -41,6 +41,9 @@ class Output {
 // Sets doc[field] (or doc[field + "_base64"]) to the bytes.
 void PutBytes(Json& doc, const std::string& field, std::string_view bytes);
 
+// "12.5 s": a duration in ms for people.
+std::string SecondsText(int64_t millis);
+
 // Seconds left until expires_at_ms (3 decimals), or null.
 Json SecondsLeft(std::optional<int64_t> expires_at_ms, int64_t now_ms);
 

@@ -17,8 +17,35 @@ inline constexpr std::string_view kKeysPartition = "k";
 inline constexpr std::string_view kKindValue = "kv";
 inline constexpr std::string_view kKindCounter = "counter";
 
+// Locks and leader groups: one lease item each (lease.h), in their own
+// partitions so their names never clash with keys.
+inline constexpr std::string_view kLocksPartition = "l";
+inline constexpr std::string_view kLeadersPartition = "e";
+inline constexpr std::string_view kKindLock = "lock";
+inline constexpr std::string_view kKindLeader = "leader";
+
 inline storage::Key KeyOf(std::string_view key) {
   return storage::Key{std::string(kKeysPartition), std::string(key)};
+}
+
+inline storage::Key LockKey(std::string_view name) {
+  return storage::Key{std::string(kLocksPartition), std::string(name)};
+}
+
+inline storage::Key LeaderKey(std::string_view group) {
+  return storage::Key{std::string(kLeadersPartition), std::string(group)};
+}
+
+// Queues (queue.cc): a header item per queue holds the last sequence
+// number; messages live in three partitions per queue, by state.
+inline constexpr std::string_view kQueueHeadersPartition = "qh";
+inline constexpr std::string_view kKindQueue = "queue";
+inline constexpr std::string_view kKindMessage = "msg";
+inline std::string ReadyPartition(std::string_view queue) { return "qr/" + std::string(queue); }
+inline std::string InFlightPartition(std::string_view queue) { return "qi/" + std::string(queue); }
+inline std::string DelayedPartition(std::string_view queue) { return "qd/" + std::string(queue); }
+inline storage::Key QueueHeaderKey(std::string_view queue) {
+  return storage::Key{std::string(kQueueHeadersPartition), std::string(queue)};
 }
 
 // A name quoted for a message, cut short when long.

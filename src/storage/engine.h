@@ -196,6 +196,10 @@ class Engine {
   // what it returns.
   virtual Result<QueryPage> Query(const std::string& table, const QueryRequest& request) = 0;
 
+  // How many live items Query would return with no limit. Cheap on the
+  // embedded store (an index range count); on DynamoDB it reads the range.
+  virtual Result<size_t> Count(const std::string& table, const QueryRequest& request) = 0;
+
   // Up to kMaxTransactOps writes on distinct keys, all or none.
   virtual Result<TransactOutcome> Transact(const std::string& table,
                                            const std::vector<WriteOp>& ops) = 0;

@@ -53,6 +53,14 @@ Status ValidateTtl(std::string_view what, Millis ttl) {
   return Status::Ok();
 }
 
+Status ValidateWait(std::string_view what, Millis wait) {
+  if (wait.count() < 0) return Status::InvalidArgument(std::string(what) + " must not be negative");
+  if (wait.count() > kMaxDurationMillis) {
+    return Status::InvalidArgument(std::string(what) + " must be at most 10 years");
+  }
+  return Status::Ok();
+}
+
 bool IsValidUtf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {

@@ -29,6 +29,9 @@ Status ValidateValue(std::string_view what, std::string_view value);
 // A TTL or lease: more than 0 and at most kMaxDurationMillis.
 Status ValidateTtl(std::string_view what, Millis ttl);
 
+// A wait or delay: 0 (none) up to kMaxDurationMillis.
+Status ValidateWait(std::string_view what, Millis wait);
+
 bool IsValidUtf8(std::string_view s);
 
 }  // namespace kvstore::storage

@@ -136,16 +136,9 @@ class SqliteEngine final : public Engine {
   Result<QueryPage> Query(const std::string& table, const QueryRequest& request) override {
     std::lock_guard lock(mu_);
     SqlBuilder b(Now());
-    b.Add("SELECT ").Add(kItemColumns).Add(" FROM items WHERE tbl = ").Param(Text{table});
-    b.Add(" AND pk = ").Param(request.partition);
-    if (!request.prefix.empty()) {
-      b.Add(" AND sk >= ").Param(request.prefix);
-      std::string end = PrefixEnd(request.prefix);
-      if (!end.empty()) b.Add(" AND sk < ").Param(end);
-    }
-    if (request.after) b.Add(" AND sk > ").Param(*request.after);
-    if (request.before) b.Add(" AND sk < ").Param(*request.before);
-    b.Add(" AND ").Live().Add(request.descending ? " ORDER BY sk DESC" : " ORDER BY sk");
+    b.Add("SELECT ").Add(kItemColumns).Add(" FROM items WHERE ");
+    RangeOf(b, table, request);
+    b.Add(request.descending ? " ORDER BY sk DESC" : " ORDER BY sk");
     // One more than asked tells whether another page follows.
     constexpr size_t kMaxPage = 1'000'000;
     size_t limit = std::min(std::max<size_t>(request.limit, 1), kMaxPage);
@@ -161,6 +154,17 @@ class SqliteEngine final : public Engine {
     }
     if (page.items.empty()) KVSTORE_RETURN_IF_ERROR(TableExistsOr(table, Status::Ok()));
     return page;
+  }
+
+  Result<size_t> Count(const std::string& table, const QueryRequest& request) override {
+    std::lock_guard lock(mu_);
+    SqlBuilder b(Now());
+    b.Add("SELECT count(*) FROM items WHERE ");
+    RangeOf(b, table, request);
+    int64_t count = 0;
+    KVSTORE_RETURN_IF_ERROR(ForEachRow(b, "counting", [&](const Statement& row) { count = row.Int(0); }));
+    if (count == 0) KVSTORE_RETURN_IF_ERROR(TableExistsOr(table, Status::Ok()));
+    return static_cast<size_t>(count);
   }
 
   Result<TransactOutcome> Transact(const std::string& table, const std::vector<WriteOp>& ops) override {
@@ -292,6 +296,19 @@ class SqliteEngine final : public Engine {
     bool exists = false;
     KVSTORE_RETURN_IF_ERROR(ForEachRow(b, "reading", [&](const Statement&) { exists = true; }));
     return exists ? otherwise : UnknownTable(table);
+  }
+
+  // The WHERE terms selecting a query's live items.
+  void RangeOf(SqlBuilder& b, const std::string& table, const QueryRequest& request) {
+    b.Add("tbl = ").Param(Text{table}).Add(" AND pk = ").Param(request.partition);
+    if (!request.prefix.empty()) {
+      b.Add(" AND sk >= ").Param(request.prefix);
+      std::string end = PrefixEnd(request.prefix);
+      if (!end.empty()) b.Add(" AND sk < ").Param(end);
+    }
+    if (request.after) b.Add(" AND sk > ").Param(*request.after);
+    if (request.before) b.Add(" AND sk < ").Param(*request.before);
+    b.Add(" AND ").Live();
   }
 
   Result<std::optional<Item>> GetLocked(const std::string& table, const Key& key) {

@@ -1,0 +1,121 @@
+// leader-elect, leader-heartbeat, leader-check, leader-resign.
+#include "cli/args.h"
+#include "cli/command.h"
+#include "kvstore/leader.h"
+
+namespace kvstore::cli {
+namespace {
+
+struct LeaderArgs {
+  std::string table;
+  std::string group;
+  std::string candidate;
+  std::string ttl;
+};
+
+// "leader alice, term 3, 29.9 s left" or "no leader (last term 3)".
+void PrintLeader(Invocation& inv, const LeaderInfo& info, std::optional<bool> is_leader) {
+  int64_t left = info.expires_at_ms.value_or(0) - inv.NowMillis();
+  if (inv.json()) {
+    Json doc;
+    PutBytes(doc, "group", info.group);
+    doc["leader"] = info.leader ? Json(*info.leader) : Json(nullptr);
+    doc["term"] = info.term;
+    doc["ttl"] = SecondsLeft(info.expires_at_ms, inv.NowMillis());
+    if (is_leader) doc["is_leader"] = *is_leader;
+    inv.out().Document(doc);
+  } else if (info.leader) {
+    inv.out().Line("leader " + *info.leader + ", term " + std::to_string(info.term) + ", " + SecondsText(left) +
+                   " left");
+  } else {
+    inv.out().Line("no leader (last term " + std::to_string(info.term) + ")");
+  }
+}
+
+Status RunElect(Invocation& inv, const LeaderArgs& args) {
+  auto ttl = SecondsOr("--ttl", args.ttl, kDefaultLeaderTtl);
+  if (!ttl.ok()) return ttl.status();
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  auto result = Elections(*table).Campaign(args.group, args.candidate, *ttl);
+  if (!result.ok()) return result.status();
+  PrintLeader(inv, result->group, result->elected);
+  if (result->elected) return Status::Ok();
+  inv.MarkAnswered();
+  return Status::ConditionFailed("not the leader");
+}
+
+Status RunHeartbeat(Invocation& inv, const LeaderArgs& args) {
+  auto ttl = SecondsOr("--ttl", args.ttl, kDefaultLeaderTtl);
+  if (!ttl.ok()) return ttl.status();
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  auto info = Elections(*table).Heartbeat(args.group, args.candidate, *ttl);
+  if (!info.ok()) return info.status();
+  PrintLeader(inv, *info, true);
+  return Status::Ok();
+}
+
+Status RunCheck(Invocation& inv, const LeaderArgs& args) {
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  auto info = Elections(*table).Check(args.group);
+  if (!info.ok()) return info.status();
+  PrintLeader(inv, *info, std::nullopt);
+  if (info->leader) return Status::Ok();
+  inv.MarkAnswered();
+  return Status::NotFound("no leader");
+}
+
+Status RunResign(Invocation& inv, const LeaderArgs& args) {
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  Status st = Elections(*table).Resign(args.group, args.candidate);
+  if (!st.ok()) return st;
+  if (inv.json()) {
+    Json doc;
+    PutBytes(doc, "group", args.group);
+    doc["resigned"] = true;
+    inv.out().Document(doc);
+  } else {
+    inv.out().Line("OK");
+  }
+  return st;
+}
+
+CLI::App* AddGroupCommand(CommandSet& commands, const std::string& name, const std::string& description,
+                          LeaderArgs& args, Handler handler) {
+  CLI::App* cmd = commands.Add(name, description, std::move(handler));
+  cmd->add_option("TABLE", args.table, "table name")->required();
+  cmd->add_option("GROUP", args.group, "election group name")->required();
+  return cmd;
+}
+
+void AddCandidate(CLI::App* cmd, LeaderArgs& args) {
+  cmd->add_option("--candidate", args.candidate, "this candidate's ID")->required();
+}
+
+void AddTtl(CLI::App* cmd, LeaderArgs& args) {
+  cmd->add_option("--ttl", args.ttl, "leadership lease in seconds (default 30)");
+}
+
+}  // namespace
+
+void AddLeaderCommands(CommandSet& commands) {
+  auto args = std::make_shared<LeaderArgs>();
+  CLI::App* elect = AddGroupCommand(commands, "leader-elect", "Become leader if there is none (exit 0 if leader, 1 if not)",
+                                    *args, [args](Invocation& inv) { return RunElect(inv, *args); });
+  AddCandidate(elect, *args);
+  AddTtl(elect, *args);
+  CLI::App* heartbeat = AddGroupCommand(commands, "leader-heartbeat", "Renew leadership (exit 1 if no longer leader)",
+                                        *args, [args](Invocation& inv) { return RunHeartbeat(inv, *args); });
+  AddCandidate(heartbeat, *args);
+  AddTtl(heartbeat, *args);
+  AddGroupCommand(commands, "leader-check", "Show the leader (exit 0 if there is one, 1 if none)", *args,
+                  [args](Invocation& inv) { return RunCheck(inv, *args); });
+  CLI::App* resign = AddGroupCommand(commands, "leader-resign", "Step down as leader", *args,
+                                     [args](Invocation& inv) { return RunResign(inv, *args); });
+  AddCandidate(resign, *args);
+}
+
+}  // namespace kvstore::cli

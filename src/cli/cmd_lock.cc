@@ -1,0 +1,165 @@
+// lock-acquire, lock-release, lock-extend, lock-check, lock-run.
+#include "cli/args.h"
+#include "cli/command.h"
+#include "cli/lock_run.h"
+#include "kvstore/lock.h"
+
+namespace kvstore::cli {
+namespace {
+
+struct LockArgs {
+  std::string table;
+  std::string lock;
+  std::string owner;
+  std::string ttl;
+  std::string wait;
+  std::string conflict_exit_code;
+  std::vector<std::string> command;
+};
+
+void PrintLock(Invocation& inv, const LockInfo& info) {
+  int64_t now = inv.NowMillis();
+  if (inv.json()) {
+    Json doc;
+    PutBytes(doc, "lock", info.name);
+    doc["held"] = info.held;
+    doc["owner"] = info.held ? Json(info.owner) : Json(nullptr);
+    doc["token"] = info.token;
+    doc["ttl"] = SecondsLeft(info.expires_at_ms, now);
+    inv.out().Document(doc);
+  } else if (info.held) {
+    inv.out().Line("held by " + info.owner + ", token " + std::to_string(info.token) + ", " +
+                   SecondsText(info.expires_at_ms.value_or(now) - now) + " left");
+  } else {
+    inv.out().Line("free");
+  }
+}
+
+// Acquire and extend print the token alone: TOKEN=$(kvstore lock-acquire ...).
+void PrintToken(Invocation& inv, const LockInfo& info) {
+  if (inv.json()) {
+    PrintLock(inv, info);
+  } else {
+    inv.out().Line(std::to_string(info.token));
+  }
+}
+
+Status RunAcquire(Invocation& inv, const LockArgs& args) {
+  auto ttl = SecondsOr("--ttl", args.ttl, kDefaultLockTtl);
+  if (!ttl.ok()) return ttl.status();
+  auto wait = SecondsOr("--wait", args.wait, Millis(0));
+  if (!wait.ok()) return wait.status();
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  auto result = Locks(*table).Acquire(args.lock, args.owner, {.ttl = *ttl, .wait = *wait});
+  if (!result.ok()) return result.status();
+  if (!result->acquired) {
+    const LockInfo& lock = result->lock;
+    return Status::ConditionFailed("lock '" + args.lock + "' is held by '" + lock.owner + "' for " +
+                                   SecondsText(lock.expires_at_ms.value_or(0) - inv.NowMillis()) + " more");
+  }
+  PrintToken(inv, result->lock);
+  return Status::Ok();
+}
+
+Status RunRelease(Invocation& inv, const LockArgs& args) {
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  Status st = Locks(*table).Release(args.lock, args.owner);
+  if (!st.ok()) return st;
+  if (inv.json()) {
+    Json doc;
+    PutBytes(doc, "lock", args.lock);
+    doc["released"] = true;
+    inv.out().Document(doc);
+  } else {
+    inv.out().Line("OK");
+  }
+  return st;
+}
+
+Status RunExtend(Invocation& inv, const LockArgs& args) {
+  auto ttl = SecondsOr("--ttl", args.ttl, kDefaultLockTtl);
+  if (!ttl.ok()) return ttl.status();
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  auto info = Locks(*table).Extend(args.lock, args.owner, *ttl);
+  if (!info.ok()) return info.status();
+  PrintToken(inv, *info);
+  return Status::Ok();
+}
+
+Status RunCheck(Invocation& inv, const LockArgs& args) {
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  auto info = Locks(*table).Check(args.lock);
+  if (!info.ok()) return info.status();
+  PrintLock(inv, *info);
+  if (info->held) return Status::Ok();
+  inv.MarkAnswered();
+  return Status::NotFound("lock is free");
+}
+
+Status RunLockRunCommand(Invocation& inv, const LockArgs& args) {
+  LockRunRequest request{.table = args.table, .lock = args.lock, .command = args.command};
+  auto ttl = SecondsOr("--ttl", args.ttl, kDefaultLockTtl);
+  if (!ttl.ok()) return ttl.status();
+  auto wait = SecondsOr("--wait", args.wait, Millis(0));
+  if (!wait.ok()) return wait.status();
+  request.ttl = *ttl;
+  request.wait = *wait;
+  if (!args.conflict_exit_code.empty()) {
+    auto code = ParseCount("--conflict-exit-code", args.conflict_exit_code, 255);
+    if (!code.ok()) return code.status();
+    request.conflict_exit_code = static_cast<int>(*code);
+  }
+  return RunLockRun(inv, request);
+}
+
+CLI::App* AddLockCommand(CommandSet& commands, const std::string& name, const std::string& description,
+                         LockArgs& args, Handler handler) {
+  CLI::App* cmd = commands.Add(name, description, std::move(handler));
+  cmd->add_option("TABLE", args.table, "table name")->required();
+  cmd->add_option("LOCK", args.lock, "lock name")->required();
+  return cmd;
+}
+
+void AddOwner(CLI::App* cmd, LockArgs& args) {
+  cmd->add_option("--owner", args.owner, "who holds the lock: any ID unique to this holder")->required();
+}
+
+void AddTtl(CLI::App* cmd, LockArgs& args) {
+  cmd->add_option("--ttl", args.ttl, "lease in seconds (default 30)");
+}
+
+}  // namespace
+
+void AddLockCommands(CommandSet& commands) {
+  auto args = std::make_shared<LockArgs>();
+  CLI::App* acquire = AddLockCommand(commands, "lock-acquire", "Take a lock; prints its fencing token", *args,
+                                     [args](Invocation& inv) { return RunAcquire(inv, *args); });
+  AddOwner(acquire, *args);
+  AddTtl(acquire, *args);
+  acquire->add_option("--wait", args->wait, "keep trying for this many seconds");
+
+  CLI::App* release = AddLockCommand(commands, "lock-release", "Release a lock you hold", *args,
+                                     [args](Invocation& inv) { return RunRelease(inv, *args); });
+  AddOwner(release, *args);
+
+  CLI::App* extend = AddLockCommand(commands, "lock-extend", "Renew the lease of a lock you hold", *args,
+                                    [args](Invocation& inv) { return RunExtend(inv, *args); });
+  AddOwner(extend, *args);
+  AddTtl(extend, *args);
+
+  AddLockCommand(commands, "lock-check", "Show who holds a lock (exit 0 held, 1 free)", *args,
+                 [args](Invocation& inv) { return RunCheck(inv, *args); });
+
+  CLI::App* run = AddLockCommand(commands, "lock-run", "Run a command while holding a lock", *args,
+                                 [args](Invocation& inv) { return RunLockRunCommand(inv, *args); });
+  AddTtl(run, *args);
+  run->add_option("--wait", args->wait, "wait this many seconds for the lock");
+  run->add_option("--conflict-exit-code", args->conflict_exit_code, "exit code when the lock is not acquired (default 1)");
+  run->add_option("COMMAND", args->command, "the command and its arguments, after --")->required();
+}
+
+}  // namespace kvstore::cli

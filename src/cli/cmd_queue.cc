@@ -1,0 +1,200 @@
+// queue-push, queue-pop, queue-ack, queue-nack, queue-peek, queue-size.
+#include "cli/args.h"
+#include "cli/command.h"
+#include "kvstore/queue.h"
+#include "storage/limits.h"
+
+namespace kvstore::cli {
+namespace {
+
+struct QueueArgs {
+  std::string table;
+  std::string queue;
+  std::string payload;
+  std::string priority;
+  std::string delay;
+  std::string visibility_timeout;
+  std::string wait;
+  std::string max_receives;
+  std::string receipt;
+  std::string count;
+};
+
+Json MessageJson(const std::string& queue, const Message& m) {
+  Json doc;
+  PutBytes(doc, "queue", queue);
+  doc["id"] = m.id;
+  if (!m.receipt.empty()) doc["receipt"] = m.receipt;
+  doc["receive_count"] = m.receive_count;
+  doc["priority"] = m.priority;
+  PutBytes(doc, "payload", m.payload);
+  return doc;
+}
+
+Status PrintOk(Invocation& inv, const QueueArgs& args, const char* what) {
+  if (inv.json()) {
+    Json doc;
+    PutBytes(doc, "queue", args.queue);
+    doc[what] = true;
+    inv.out().Document(doc);
+  } else {
+    inv.out().Line("OK");
+  }
+  return Status::Ok();
+}
+
+Status RunPush(Invocation& inv, const QueueArgs& args) {
+  auto payload = ValueOrStdin("payload", args.payload, storage::kMaxValue);
+  if (!payload.ok()) return payload.status();
+  PushOptions options;
+  if (!args.priority.empty()) {
+    auto priority = ParseInt64("--priority", args.priority);
+    if (!priority.ok()) return priority.status();
+    options.priority = *priority;
+  }
+  auto delay = SecondsOr("--delay", args.delay, Millis(0));
+  if (!delay.ok()) return delay.status();
+  options.delay = *delay;
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  auto id = Queues(*table).Push(args.queue, *payload, options);
+  if (!id.ok()) return id.status();
+  if (inv.json()) {
+    Json doc;
+    PutBytes(doc, "queue", args.queue);
+    doc["id"] = *id;
+    inv.out().Document(doc);
+  } else {
+    inv.out().Line(*id);
+  }
+  return Status::Ok();
+}
+
+Status RunPop(Invocation& inv, const QueueArgs& args) {
+  PopOptions options;
+  auto visibility = SecondsOr("--visibility-timeout", args.visibility_timeout, kDefaultVisibilityTimeout);
+  if (!visibility.ok()) return visibility.status();
+  options.visibility_timeout = *visibility;
+  auto wait = SecondsOr("--wait", args.wait, Millis(0));
+  if (!wait.ok()) return wait.status();
+  options.wait = *wait;
+  if (!args.max_receives.empty()) {
+    auto max = ParseCount("--max-receives", args.max_receives, 1'000'000);
+    if (!max.ok()) return max.status();
+    options.max_receives = static_cast<int64_t>(*max);
+  }
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  auto message = Queues(*table).Pop(args.queue, options);
+  if (!message.ok()) return message.status();
+  if (inv.json()) {
+    inv.out().Document(MessageJson(args.queue, *message));
+  } else {
+    // A header line a shell can `read`, then the payload bytes as they are.
+    inv.out().Line(message->id + " " + message->receipt + " " + std::to_string(message->receive_count));
+    inv.out().Raw(message->payload);
+  }
+  return Status::Ok();
+}
+
+Status RunAck(Invocation& inv, const QueueArgs& args) {
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  Status st = Queues(*table).Ack(args.queue, args.receipt);
+  return st.ok() ? PrintOk(inv, args, "acked") : st;
+}
+
+Status RunNack(Invocation& inv, const QueueArgs& args) {
+  auto delay = SecondsOr("--delay", args.delay, Millis(0));
+  if (!delay.ok()) return delay.status();
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  Status st = Queues(*table).Nack(args.queue, args.receipt, *delay);
+  return st.ok() ? PrintOk(inv, args, "nacked") : st;
+}
+
+Status RunPeek(Invocation& inv, const QueueArgs& args) {
+  size_t count = 1;
+  if (!args.count.empty()) {
+    auto parsed = ParseCount("--count", args.count, 1000);
+    if (!parsed.ok()) return parsed.status();
+    count = *parsed;
+  }
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  auto messages = Queues(*table).Peek(args.queue, count);
+  if (!messages.ok()) return messages.status();
+  if (inv.json()) {
+    Json doc = Json::array();
+    for (const Message& m : *messages) doc.push_back(MessageJson(args.queue, m));
+    inv.out().Document(doc);
+  } else {
+    for (const Message& m : *messages) {
+      inv.out().Line("id " + m.id + ", priority " + std::to_string(m.priority) + ", received " +
+                     std::to_string(m.receive_count) + " times: " + m.payload);
+    }
+  }
+  return Status::Ok();
+}
+
+Status RunSize(Invocation& inv, const QueueArgs& args) {
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  auto size = Queues(*table).Size(args.queue);
+  if (!size.ok()) return size.status();
+  if (inv.json()) {
+    Json doc;
+    PutBytes(doc, "queue", args.queue);
+    doc["visible"] = size->visible;
+    doc["in_flight"] = size->in_flight;
+    doc["delayed"] = size->delayed;
+    inv.out().Document(doc);
+  } else {
+    inv.out().Line("visible " + std::to_string(size->visible) + ", in flight " + std::to_string(size->in_flight) +
+                   ", delayed " + std::to_string(size->delayed));
+  }
+  return Status::Ok();
+}
+
+CLI::App* AddQueueCommand(CommandSet& commands, const std::string& name, const std::string& description,
+                          QueueArgs& args, Handler handler) {
+  CLI::App* cmd = commands.Add(name, description, std::move(handler));
+  cmd->add_option("TABLE", args.table, "table name")->required();
+  cmd->add_option("QUEUE", args.queue, "queue name")->required();
+  return cmd;
+}
+
+}  // namespace
+
+void AddQueueCommands(CommandSet& commands) {
+  auto args = std::make_shared<QueueArgs>();
+  CLI::App* push = AddQueueCommand(commands, "queue-push", "Add a message; prints its id", *args,
+                                   [args](Invocation& inv) { return RunPush(inv, *args); });
+  push->add_option("PAYLOAD", args->payload, "the message (up to 256 KiB); - reads it from stdin")->required();
+  push->add_option("--priority", args->priority, "higher pops first (default 0)");
+  push->add_option("--delay", args->delay, "invisible for this many seconds");
+
+  CLI::App* pop = AddQueueCommand(commands, "queue-pop", "Take the next message (exit 1 if empty)", *args,
+                                  [args](Invocation& inv) { return RunPop(inv, *args); });
+  pop->add_option("--visibility-timeout", args->visibility_timeout, "seconds before redelivery unless acked (default 30)");
+  pop->add_option("--wait", args->wait, "wait up to this many seconds for a message");
+  pop->add_option("--max-receives", args->max_receives, "move a message delivered this often to QUEUE.dlq");
+
+  CLI::App* ack = AddQueueCommand(commands, "queue-ack", "Delete a delivered message", *args,
+                                  [args](Invocation& inv) { return RunAck(inv, *args); });
+  ack->add_option("RECEIPT", args->receipt, "the receipt queue-pop printed")->required();
+
+  CLI::App* nack = AddQueueCommand(commands, "queue-nack", "Make a delivered message visible again", *args,
+                                   [args](Invocation& inv) { return RunNack(inv, *args); });
+  nack->add_option("RECEIPT", args->receipt, "the receipt queue-pop printed")->required();
+  nack->add_option("--delay", args->delay, "visible again after this many seconds (default 0)");
+
+  CLI::App* peek = AddQueueCommand(commands, "queue-peek", "Show the next messages without taking them", *args,
+                                   [args](Invocation& inv) { return RunPeek(inv, *args); });
+  peek->add_option("--count", args->count, "how many (default 1, at most 1000)");
+
+  AddQueueCommand(commands, "queue-size", "Count visible, in-flight and delayed messages", *args,
+                  [args](Invocation& inv) { return RunSize(inv, *args); });
+}
+
+}  // namespace kvstore::cli

@@ -1,0 +1,44 @@
+// Waiting with capped exponential backoff and jitter, on a Clock (a
+// ManualClock makes it instant in tests). Used by every --wait loop.
+#ifndef KVSTORE_PRIMITIVES_BACKOFF_H_
+#define KVSTORE_PRIMITIVES_BACKOFF_H_
+
+#include <algorithm>
+#include <cstdint>
+#include <random>
+
+#include "kvstore/clock.h"
+
+namespace kvstore {
+
+class Backoff {
+ public:
+  // Gives up `wait` from now. Pauses start near 2 ms and double up to 50 ms:
+  // the cap keeps a waiter from sleeping through a release for long.
+  Backoff(const Clock& clock, Millis wait) : clock_(clock), give_up_at_(clock.NowMillis() + wait.count()) {}
+
+  // Sleeps before the next try; false (without sleeping) once time is up.
+  bool Pause() {
+    int64_t left = give_up_at_ - clock_.NowMillis();
+    if (left <= 0) return false;
+    // Jitter (half to one and a half of the step) spreads waiters out.
+    int64_t step = next_.count();
+    int64_t pause = std::min<int64_t>(left, step / 2 + static_cast<int64_t>(random_() % (step + 1)));
+    clock_.SleepFor(Millis(std::max<int64_t>(pause, 1)));
+    next_ = std::min(next_ * 2, kMax);
+    return true;
+  }
+
+ private:
+  static constexpr Millis kFirst{2};
+  static constexpr Millis kMax{50};
+
+  const Clock& clock_;
+  int64_t give_up_at_;
+  Millis next_ = kFirst;
+  std::minstd_rand random_{std::random_device{}()};
+};
+
+}  // namespace kvstore
+
+#endif  // KVSTORE_PRIMITIVES_BACKOFF_H_
