@@ -21,18 +21,19 @@ namespace {
 
 std::atomic<pid_t> g_child{0};
 
-// Signals sent to kvstore by another process go on to the command. Those the
-// terminal sends (Ctrl-C) already reach the whole process group, command
-// included, so they are not sent twice.
-void ForwardSignal(int sig, siginfo_t* info, void*) {
+// The command runs in a process group of its own, so that ending it ends
+// everything it started (a lock must not outlive its lease in a grandchild).
+// Signals kvstore receives, from the terminal or another process, go on to
+// that group.
+void ForwardSignal(int sig) {
   pid_t child = g_child.load();
-  if (child > 0 && info->si_code <= 0) kill(child, sig);
+  if (child > 0) kill(-child, sig);
 }
 
 void InstallForwarding() {
   struct sigaction action {};
-  action.sa_sigaction = ForwardSignal;
-  action.sa_flags = SA_SIGINFO | SA_RESTART;
+  action.sa_handler = ForwardSignal;
+  action.sa_flags = SA_RESTART;
   sigemptyset(&action.sa_mask);
   for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2}) sigaction(sig, &action, nullptr);
 }
@@ -92,8 +93,8 @@ class LeaseKeeper {
   }
 
   void Terminate(pid_t child) {
-    kill(child, SIGTERM);
-    if (!WaitFor(std::min(request_.ttl, kGrace))) kill(child, SIGKILL);
+    kill(-child, SIGTERM);
+    if (!WaitFor(std::min(request_.ttl, kGrace))) kill(-child, SIGKILL);
   }
 
   // Sleeps up to `d`; true when stopped meanwhile.
@@ -121,6 +122,7 @@ class LeaseKeeper {
 pid_t Spawn(const std::vector<std::string>& command, int64_t token, const std::string& owner) {
   pid_t pid = fork();
   if (pid != 0) return pid;
+  setpgid(0, 0);
   setenv("KVSTORE_LOCK_TOKEN", std::to_string(token).c_str(), 1);
   setenv("KVSTORE_LOCK_OWNER", owner.c_str(), 1);
   std::vector<char*> argv;
@@ -158,6 +160,7 @@ Status RunLockRun(Invocation& inv, const LockRunRequest& request) {
     (void)locks.Release(request.lock, owner);
     return Status::IoError(std::string("cannot start the command: ") + std::strerror(errno));
   }
+  setpgid(child, child);  // also here, so no signal can race the child's own call
   g_child = child;
   LeaseKeeper keeper(locks, request, owner, acquired->lock.expires_at_ms.value_or(0), inv.clock());
   keeper.Start(child);

@@ -1,0 +1,125 @@
+#include "kvstore/lock.h"
+
+#include "kvstore/kv.h"
+#include "primitives/fixture.h"
+
+namespace kvstore {
+namespace {
+
+using Code = Status::Code;
+
+class LockTest : public testing::StoreFixture {
+ protected:
+  Locks locks() { return Locks(table()); }
+  AcquireResult Acquire(const std::string& owner, AcquireOptions options = {}) {
+    auto r = locks().Acquire("deploy", owner, options);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : AcquireResult{};
+  }
+};
+
+TEST_F(LockTest, FreeLockIsAcquiredWithTokenOne) {
+  AcquireResult r = Acquire("alice", {.ttl = Millis(5000)});
+  EXPECT_TRUE(r.acquired);
+  EXPECT_EQ(r.lock.token, 1);
+  EXPECT_EQ(r.lock.owner, "alice");
+  EXPECT_EQ(r.lock.expires_at_ms, clock_->NowMillis() + 5000);
+}
+
+TEST_F(LockTest, HeldLockIsRefusedAndShowsHolder) {
+  Acquire("alice");
+  AcquireResult r = Acquire("bob");
+  EXPECT_FALSE(r.acquired);
+  EXPECT_EQ(r.lock.owner, "alice");
+  EXPECT_EQ(r.lock.token, 1);
+}
+
+TEST_F(LockTest, ReacquireByHolderRenewsWithSameToken) {
+  Acquire("alice", {.ttl = Millis(1000)});
+  clock_->Advance(Millis(900));
+  AcquireResult again = Acquire("alice", {.ttl = Millis(1000)});
+  EXPECT_TRUE(again.acquired);
+  EXPECT_EQ(again.lock.token, 1);
+  EXPECT_EQ(again.lock.expires_at_ms, clock_->NowMillis() + 1000);
+}
+
+TEST_F(LockTest, ExpiredLeaseIsFreeForAnyoneWithAGreaterToken) {
+  Acquire("alice", {.ttl = Millis(1000)});
+  clock_->Advance(Millis(1000));
+  EXPECT_FALSE(locks().Check("deploy")->held);
+  AcquireResult bob = Acquire("bob");
+  EXPECT_TRUE(bob.acquired);
+  EXPECT_EQ(bob.lock.token, 2);
+  // The stale holder can neither extend nor release.
+  EXPECT_TRUE(locks().Extend("deploy", "alice").status().Is(Code::kConditionFailed));
+  EXPECT_TRUE(locks().Release("deploy", "alice").Is(Code::kConditionFailed));
+  EXPECT_EQ(locks().Check("deploy")->owner, "bob");
+}
+
+TEST_F(LockTest, TokensKeepGrowingAcrossReleases) {
+  for (int i = 1; i <= 5; ++i) {
+    std::string owner = "owner" + std::to_string(i);
+    AcquireResult r = Acquire(owner);
+    ASSERT_TRUE(r.acquired);
+    EXPECT_EQ(r.lock.token, i);
+    ASSERT_TRUE(locks().Release("deploy", owner).ok());
+  }
+  LockInfo free = *locks().Check("deploy");
+  EXPECT_FALSE(free.held);
+  EXPECT_EQ(free.token, 5) << "a free lock still reports the last token issued";
+}
+
+TEST_F(LockTest, OnlyTheOwnerReleases) {
+  Acquire("alice");
+  Status wrong = locks().Release("deploy", "bob");
+  EXPECT_TRUE(wrong.Is(Code::kConditionFailed));
+  EXPECT_EQ(wrong.message(), "lock 'deploy' is not held by 'bob'; it is held by 'alice'");
+  EXPECT_TRUE(locks().Check("deploy")->held);
+  EXPECT_TRUE(locks().Release("deploy", "alice").ok());
+  EXPECT_TRUE(locks().Release("deploy", "alice").Is(Code::kConditionFailed));
+}
+
+TEST_F(LockTest, ExtendRestartsTheLease) {
+  Acquire("alice", {.ttl = Millis(1000)});
+  clock_->Advance(Millis(800));
+  auto extended = locks().Extend("deploy", "alice", Millis(1000));
+  ASSERT_TRUE(extended.ok());
+  EXPECT_EQ(extended->expires_at_ms, clock_->NowMillis() + 1000);
+  clock_->Advance(Millis(800));
+  EXPECT_TRUE(locks().Check("deploy")->held) << "1.6 s after acquiring, thanks to the extension";
+  EXPECT_TRUE(locks().Extend("deploy", "bob").status().Is(Code::kConditionFailed));
+}
+
+TEST_F(LockTest, WaitRetriesUntilTheLeaseRunsOut) {
+  Acquire("alice", {.ttl = Millis(3000)});
+  int64_t start = clock_->NowMillis();
+  AcquireResult bob = Acquire("bob", {.ttl = Millis(1000), .wait = Millis(5000)});
+  EXPECT_TRUE(bob.acquired);
+  EXPECT_GE(clock_->NowMillis() - start, 3000);
+  EXPECT_LT(clock_->NowMillis() - start, 3000 + 100) << "backoff is capped, so the waiter notices promptly";
+}
+
+TEST_F(LockTest, WaitGivesUpAfterTheWait) {
+  Acquire("alice", {.ttl = Millis(10000)});
+  int64_t start = clock_->NowMillis();
+  AcquireResult bob = Acquire("bob", {.wait = Millis(500)});
+  EXPECT_FALSE(bob.acquired);
+  EXPECT_EQ(clock_->NowMillis() - start, 500);
+}
+
+TEST_F(LockTest, LockNamesDoNotClashWithKeys) {
+  ASSERT_TRUE(KeyValue(table()).Set("deploy", "a value").ok());
+  EXPECT_TRUE(Acquire("alice").acquired);
+  EXPECT_EQ(KeyValue(table()).Get("deploy")->value, "a value");
+}
+
+TEST_F(LockTest, BadInput) {
+  EXPECT_TRUE(locks().Acquire("", "a").status().Is(Code::kInvalidArgument));
+  EXPECT_TRUE(locks().Acquire("l", "").status().Is(Code::kInvalidArgument));
+  EXPECT_TRUE(locks().Acquire("l", "a", {.ttl = Millis(0)}).status().Is(Code::kInvalidArgument));
+  EXPECT_TRUE(locks().Acquire("l", "a", {.wait = Millis(-1)}).status().Is(Code::kInvalidArgument));
+  EXPECT_FALSE(locks().Check("l")->held) << "rejected calls change nothing";
+}
+
+}  // namespace
+}  // namespace kvstore

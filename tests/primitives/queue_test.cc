@@ -1,0 +1,173 @@
+#include "kvstore/queue.h"
+
+#include "primitives/fixture.h"
+
+namespace kvstore {
+namespace {
+
+using Code = Status::Code;
+
+class QueueTest : public testing::StoreFixture {
+ protected:
+  Queues queues() { return Queues(table()); }
+  std::string Push(const std::string& payload, PushOptions options = {}) {
+    auto id = queues().Push("jobs", payload, options);
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    return id.ok() ? *id : "";
+  }
+  Result<Message> Pop(PopOptions options = {}) { return queues().Pop("jobs", options); }
+  std::string PopPayload(PopOptions options = {}) {
+    auto m = Pop(options);
+    return m.ok() ? m->payload : "<" + m.status().message() + ">";
+  }
+  QueueSize Size() { return *queues().Size("jobs"); }
+  std::vector<Message> Peek(size_t n) { return *queues().Peek("jobs", n); }
+};
+
+TEST_F(QueueTest, FifoWithinAPriorityHigherPriorityFirst) {
+  Push("a");
+  Push("b");
+  Push("urgent", {.priority = 10});
+  Push("c");
+  Push("meh", {.priority = -1});
+  Push("urgent2", {.priority = 10});
+  for (const char* expected : {"urgent", "urgent2", "a", "b", "c", "meh"}) EXPECT_EQ(PopPayload(), expected);
+  EXPECT_TRUE(Pop().status().Is(Code::kNotFound));
+}
+
+TEST_F(QueueTest, PushReturnsIncreasingIds) {
+  EXPECT_EQ(Push("a"), "1");
+  EXPECT_EQ(Push("b"), "2");
+  auto m = Pop();
+  EXPECT_EQ(m->id, "1");
+  EXPECT_EQ(m->receive_count, 1);
+  EXPECT_FALSE(m->receipt.empty());
+}
+
+TEST_F(QueueTest, PoppedMessageIsInvisibleUntilItsTimeoutThenRedelivered) {
+  Push("job");
+  auto first = Pop({.visibility_timeout = Millis(1000)});
+  ASSERT_TRUE(first.ok());
+  EXPECT_TRUE(Pop().status().Is(Code::kNotFound));
+  EXPECT_EQ(Size().in_flight, 1u);
+  clock_->Advance(Millis(1000));
+  EXPECT_EQ(Size().visible, 1u);
+  auto second = Pop();
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->id, first->id);
+  EXPECT_EQ(second->receive_count, 2);
+  EXPECT_NE(second->receipt, first->receipt);
+  // Only the latest delivery's receipt acks.
+  EXPECT_TRUE(queues().Ack("jobs", first->receipt).Is(Code::kConditionFailed));
+  EXPECT_TRUE(queues().Ack("jobs", second->receipt).ok());
+  EXPECT_TRUE(queues().Ack("jobs", second->receipt).Is(Code::kConditionFailed));
+  QueueSize size = Size();
+  EXPECT_EQ(size.visible + size.in_flight + size.delayed, 0u);
+}
+
+TEST_F(QueueTest, AckAfterTimeoutButBeforeRedeliveryStillWorks) {
+  Push("job");
+  auto m = Pop({.visibility_timeout = Millis(100)});
+  clock_->Advance(Millis(200));
+  ASSERT_EQ(Size().visible, 1u);
+  EXPECT_TRUE(Peek(1).size() == 1);
+  EXPECT_TRUE(queues().Ack("jobs", m->receipt).ok());
+  EXPECT_TRUE(Pop().status().Is(Code::kNotFound));
+}
+
+TEST_F(QueueTest, DelayedMessageAppearsWhenItsDelayPasses) {
+  Push("later", {.delay = Millis(500)});
+  Push("now");
+  EXPECT_EQ(Size().delayed, 1u);
+  EXPECT_EQ(Size().visible, 1u);
+  EXPECT_EQ(PopPayload(), "now");
+  EXPECT_TRUE(Pop().status().Is(Code::kNotFound));
+  clock_->Advance(Millis(500));
+  EXPECT_EQ(PopPayload(), "later");
+}
+
+TEST_F(QueueTest, PopWaitsForAMessage) {
+  Push("later", {.delay = Millis(300)});
+  int64_t start = clock_->NowMillis();
+  EXPECT_EQ(PopPayload({.wait = Millis(1000)}), "later");
+  EXPECT_GE(clock_->NowMillis() - start, 300);
+  start = clock_->NowMillis();
+  EXPECT_TRUE(Pop({.wait = Millis(200)}).status().Is(Code::kNotFound));
+  EXPECT_EQ(clock_->NowMillis() - start, 200);
+}
+
+TEST_F(QueueTest, NackMakesAMessageVisibleAgainEarly) {
+  Push("job");
+  auto m = Pop({.visibility_timeout = Millis(60000)});
+  ASSERT_TRUE(queues().Nack("jobs", m->receipt).ok());
+  auto again = Pop();
+  EXPECT_EQ(again->receive_count, 2);
+  EXPECT_TRUE(queues().Nack("jobs", m->receipt).Is(Code::kConditionFailed)) << "stale receipt";
+  ASSERT_TRUE(queues().Nack("jobs", again->receipt, Millis(1000)).ok());
+  EXPECT_EQ(Size().delayed, 1u);
+  EXPECT_TRUE(Pop().status().Is(Code::kNotFound));
+  clock_->Advance(Millis(1000));
+  EXPECT_EQ(Pop()->receive_count, 3);
+}
+
+TEST_F(QueueTest, MaxReceivesMovesToDeadLetterQueue) {
+  Push("poison");
+  Push("fine");
+  PopOptions options{.visibility_timeout = Millis(100), .max_receives = 2};
+  EXPECT_EQ(PopPayload(options), "poison");
+  EXPECT_EQ(PopPayload(options), "fine");
+  clock_->Advance(Millis(100));  // neither was acked
+  auto second = Pop(options);
+  EXPECT_EQ(second->payload, "poison");
+  EXPECT_EQ(second->receive_count, 2);
+  clock_->Advance(Millis(100));
+  auto fine = Pop(options);
+  EXPECT_EQ(fine->payload, "fine");
+  ASSERT_TRUE(queues().Ack("jobs", fine->receipt).ok());
+  clock_->Advance(Millis(100));
+  EXPECT_TRUE(Pop(options).status().Is(Code::kNotFound)) << "poison went to the dead-letter queue";
+  auto dead = queues().Pop("jobs.dlq");
+  ASSERT_TRUE(dead.ok()) << dead.status().ToString();
+  EXPECT_EQ(dead->payload, "poison");
+}
+
+TEST_F(QueueTest, PeekChangesNothing) {
+  Push("a");
+  Push("b", {.priority = 1});
+  std::vector<Message> peeked = Peek(5);
+  ASSERT_EQ(peeked.size(), 2u);
+  EXPECT_EQ(peeked[0].payload, "b");
+  EXPECT_EQ(peeked[1].payload, "a");
+  EXPECT_TRUE(peeked[0].receipt.empty());
+  EXPECT_EQ(Size().visible, 2u);
+  EXPECT_EQ(PopPayload(), "b");
+  EXPECT_EQ(Peek(5).size(), 1u);
+}
+
+TEST_F(QueueTest, QueuesAreSeparate) {
+  Push("x");
+  EXPECT_TRUE(queues().Pop("other").status().Is(Code::kNotFound));
+  EXPECT_EQ(PopPayload(), "x");
+}
+
+TEST_F(QueueTest, BadInput) {
+  EXPECT_TRUE(queues().Push("", "x").status().Is(Code::kInvalidArgument));
+  EXPECT_TRUE(queues().Push("q", std::string(262145, 'x')).status().Is(Code::kInvalidArgument));
+  EXPECT_TRUE(queues().Push("q", "x", {.delay = Millis(-1)}).status().Is(Code::kInvalidArgument));
+  EXPECT_TRUE(queues().Pop("q", {.visibility_timeout = Millis(0)}).status().Is(Code::kInvalidArgument));
+  EXPECT_TRUE(queues().Ack("q", "not-a-receipt").Is(Code::kInvalidArgument));
+  EXPECT_TRUE(queues().Peek("q", 0).status().Is(Code::kInvalidArgument));
+  EXPECT_EQ(queues().Size("q")->visible, 0u);
+}
+
+TEST_F(QueueTest, ManyInFlightMessagesDoNotHideTheReadyOnes) {
+  for (int i = 0; i < 3000; ++i) Push("m" + std::to_string(i));
+  for (int i = 0; i < 2000; ++i) ASSERT_TRUE(Pop({.visibility_timeout = Millis(60000)}).ok());
+  EXPECT_EQ(PopPayload(), "m2000");
+  QueueSize size = Size();
+  EXPECT_EQ(size.in_flight, 2001u);
+  EXPECT_EQ(size.visible, 999u);
+}
+
+}  // namespace
+}  // namespace kvstore
