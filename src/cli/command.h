@@ -81,6 +81,7 @@ void AddCounterCommands(CommandSet& commands);
 void AddLockCommands(CommandSet& commands);
 void AddQueueCommands(CommandSet& commands);
 void AddLeaderCommands(CommandSet& commands);
+void AddCollectionCommands(CommandSet& commands);
 
 }  // namespace kvstore::cli
 

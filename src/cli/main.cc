@@ -83,6 +83,7 @@ int Run(int argc, char** argv) {
   AddLockCommands(commands);
   AddQueueCommands(commands);
   AddLeaderCommands(commands);
+  AddCollectionCommands(commands);
 
   std::string command = CommandWord(argc, argv);
   if (!command.empty() && !commands.Knows(command)) {

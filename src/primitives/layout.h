@@ -48,6 +48,24 @@ inline storage::Key QueueHeaderKey(std::string_view queue) {
   return storage::Key{std::string(kQueueHeadersPartition), std::string(queue)};
 }
 
+// Sets (set.cc): a header per set holds the member count; members are the
+// sort keys of the set's own partition.
+inline constexpr std::string_view kSetHeadersPartition = "sh";
+inline constexpr std::string_view kKindSet = "set";
+inline std::string SetPartition(std::string_view set) { return "s/" + std::string(set); }
+inline storage::Key SetHeaderKey(std::string_view set) {
+  return storage::Key{std::string(kSetHeadersPartition), std::string(set)};
+}
+
+// Lists (list.cc): a header per list holds the index of the first element
+// (number) and the length (count); elements are keyed by their index.
+inline constexpr std::string_view kListHeadersPartition = "lh";
+inline constexpr std::string_view kKindList = "list";
+inline std::string ListPartition(std::string_view list) { return "L/" + std::string(list); }
+inline storage::Key ListHeaderKey(std::string_view list) {
+  return storage::Key{std::string(kListHeadersPartition), std::string(list)};
+}
+
 // A name quoted for a message, cut short when long.
 std::string Quote(std::string_view name);
 

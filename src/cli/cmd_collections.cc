@@ -1,0 +1,190 @@
+// Sets (sadd, srem, sismember, smembers, scard) and lists (lpush, rpush,
+// lpop, rpop, lrange, llen).
+#include "cli/args.h"
+#include "cli/command.h"
+#include "kvstore/list.h"
+#include "kvstore/set.h"
+
+namespace kvstore::cli {
+namespace {
+
+struct CollectionArgs {
+  std::string table;
+  std::string name;
+  std::vector<std::string> items;  // members or values
+  std::string member;
+  std::string count;
+  std::string start;
+  std::string stop;
+};
+
+Status PrintNumber(Invocation& inv, const char* kind, const std::string& name, const char* field, size_t n) {
+  if (inv.json()) {
+    Json doc;
+    PutBytes(doc, kind, name);
+    doc[field] = n;
+    inv.out().Document(doc);
+  } else {
+    inv.out().Line(std::to_string(n));
+  }
+  return Status::Ok();
+}
+
+// Text: one value per line, as it is. JSON: an array of strings (or
+// {"base64": ...} objects for values that are not UTF-8).
+Status PrintValues(Invocation& inv, const std::vector<std::string>& values) {
+  if (inv.json()) {
+    Json doc = Json::array();
+    for (const std::string& v : values) {
+      Json one;
+      PutBytes(one, "v", v);
+      doc.push_back(one.contains("v") ? one["v"] : Json{{"base64", one["v_base64"]}});
+    }
+    inv.out().Document(doc);
+  } else {
+    for (const std::string& v : values) inv.out().Line(v);
+  }
+  return Status::Ok();
+}
+
+Status RunSAdd(Invocation& inv, const CollectionArgs& args) {
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  auto n = Sets(*table).Add(args.name, args.items);
+  return n.ok() ? PrintNumber(inv, "set", args.name, "added", *n) : n.status();
+}
+
+Status RunSRem(Invocation& inv, const CollectionArgs& args) {
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  auto n = Sets(*table).Remove(args.name, args.items);
+  return n.ok() ? PrintNumber(inv, "set", args.name, "removed", *n) : n.status();
+}
+
+Status RunSIsMember(Invocation& inv, const CollectionArgs& args) {
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  Status st = Sets(*table).Contains(args.name, args.member);
+  if (!st.ok() && !st.Is(Status::Code::kNotFound)) return st;
+  if (inv.json()) {
+    Json doc;
+    PutBytes(doc, "set", args.name);
+    PutBytes(doc, "member", args.member);
+    doc["is_member"] = st.ok();
+    inv.out().Document(doc);
+  } else {
+    inv.out().Line(st.ok() ? "true" : "false");
+  }
+  inv.MarkAnswered();
+  return st;
+}
+
+Status RunSMembers(Invocation& inv, const CollectionArgs& args) {
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  auto members = Sets(*table).Members(args.name);
+  if (!members.ok()) return members.status();
+  return PrintValues(inv, *members);
+}
+
+Status RunSCard(Invocation& inv, const CollectionArgs& args) {
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  auto n = Sets(*table).Count(args.name);
+  if (!n.ok()) return n.status();
+  return PrintNumber(inv, "set", args.name, "count", *n);
+}
+
+Status RunPush(Invocation& inv, const CollectionArgs& args, End end) {
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  auto n = Lists(*table).Push(args.name, end, args.items);
+  if (!n.ok()) return n.status();
+  return PrintNumber(inv, "list", args.name, "length", *n);
+}
+
+Status RunPop(Invocation& inv, const CollectionArgs& args, End end) {
+  size_t count = 1;
+  if (!args.count.empty()) {
+    auto parsed = ParseCount("--count", args.count, 99);
+    if (!parsed.ok()) return parsed.status();
+    count = *parsed;
+  }
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  auto values = Lists(*table).Pop(args.name, end, count);
+  if (!values.ok()) return values.status();
+  return PrintValues(inv, *values);
+}
+
+Status RunLRange(Invocation& inv, const CollectionArgs& args) {
+  auto start = ParseInt64("START", args.start);
+  if (!start.ok()) return start.status();
+  auto stop = ParseInt64("STOP", args.stop);
+  if (!stop.ok()) return stop.status();
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  auto values = Lists(*table).Range(args.name, *start, *stop);
+  if (!values.ok()) return values.status();
+  return PrintValues(inv, *values);
+}
+
+Status RunLLen(Invocation& inv, const CollectionArgs& args) {
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  auto n = Lists(*table).Length(args.name);
+  if (!n.ok()) return n.status();
+  return PrintNumber(inv, "list", args.name, "length", *n);
+}
+
+CLI::App* AddCollectionCommand(CommandSet& commands, const std::string& name, const std::string& description,
+                               const std::string& what, CollectionArgs& args, Handler handler) {
+  CLI::App* cmd = commands.Add(name, description, std::move(handler));
+  cmd->add_option("TABLE", args.table, "table name")->required();
+  cmd->add_option(what, args.name, "name of the " + std::string(what == "SET" ? "set" : "list"))->required();
+  return cmd;
+}
+
+}  // namespace
+
+void AddCollectionCommands(CommandSet& commands) {
+  auto args = std::make_shared<CollectionArgs>();
+  auto set_command = [&](const std::string& name, const std::string& description, Handler handler) {
+    return AddCollectionCommand(commands, name, description, "SET", *args, std::move(handler));
+  };
+  auto list_command = [&](const std::string& name, const std::string& description, Handler handler) {
+    return AddCollectionCommand(commands, name, description, "LIST", *args, std::move(handler));
+  };
+
+  set_command("sadd", "Add members to a set; prints how many were new",
+              [args](Invocation& inv) { return RunSAdd(inv, *args); })
+      ->add_option("MEMBER", args->items, "members to add")->required();
+  set_command("srem", "Remove members from a set; prints how many were there",
+              [args](Invocation& inv) { return RunSRem(inv, *args); })
+      ->add_option("MEMBER", args->items, "members to remove")->required();
+  set_command("sismember", "Tell whether a member is in a set (exit 0 yes, 1 no)",
+              [args](Invocation& inv) { return RunSIsMember(inv, *args); })
+      ->add_option("MEMBER", args->member, "the member")->required();
+  set_command("smembers", "List a set's members in byte order", [args](Invocation& inv) { return RunSMembers(inv, *args); });
+  set_command("scard", "Print a set's member count", [args](Invocation& inv) { return RunSCard(inv, *args); });
+
+  list_command("lpush", "Push values at the front of a list; prints the new length",
+               [args](Invocation& inv) { return RunPush(inv, *args, End::kFront); })
+      ->add_option("VALUE", args->items, "values to push")->required();
+  list_command("rpush", "Push values at the back of a list; prints the new length",
+               [args](Invocation& inv) { return RunPush(inv, *args, End::kBack); })
+      ->add_option("VALUE", args->items, "values to push")->required();
+  list_command("lpop", "Remove and print values from the front (exit 1 if empty)",
+               [args](Invocation& inv) { return RunPop(inv, *args, End::kFront); })
+      ->add_option("--count", args->count, "how many (default 1, at most 99)");
+  list_command("rpop", "Remove and print values from the back (exit 1 if empty)",
+               [args](Invocation& inv) { return RunPop(inv, *args, End::kBack); })
+      ->add_option("--count", args->count, "how many (default 1, at most 99)");
+  CLI::App* lrange = list_command("lrange", "Print values from START to STOP (0 -1: all)",
+                                  [args](Invocation& inv) { return RunLRange(inv, *args); });
+  lrange->add_option("START", args->start, "first index; negative counts from the end")->required();
+  lrange->add_option("STOP", args->stop, "last index, inclusive; -1 is the last")->required();
+  list_command("llen", "Print a list's length", [args](Invocation& inv) { return RunLLen(inv, *args); });
+}
+
+}  // namespace kvstore::cli

@@ -1,0 +1,163 @@
+// Lists: element i of the list lives at sort key IndexKey(i) in the list's
+// partition; the header has number = index of the first element and count =
+// length. Push and pop are one transaction each: the header on condition it
+// is unchanged since read (so two pushers never take the same index) plus
+// the elements written or deleted.
+#include "kvstore/list.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+
+#include "primitives/layout.h"
+#include "primitives/retry.h"
+#include "storage/engine.h"
+#include "storage/limits.h"
+
+namespace kvstore {
+
+using storage::Action;
+using storage::Attr;
+using storage::Condition;
+using storage::Item;
+using storage::WriteOp;
+
+namespace {
+
+constexpr size_t kChunk = storage::kMaxTransactOps - 1;  // one slot is the header's
+constexpr size_t kPage = 1000;
+
+// Signed indices in byte order: flip the sign bit, print as hex.
+std::string IndexKey(int64_t index) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx",
+                static_cast<unsigned long long>(static_cast<uint64_t>(index) ^ (1ULL << 63)));
+  return std::string(buf, 16);
+}
+
+struct Header {
+  int64_t head = 0;     // index of the first element
+  int64_t length = 0;
+  std::optional<int64_t> version;  // empty when the list has no header yet
+};
+
+Result<Header> ReadHeader(const Table& table, std::string_view list) {
+  auto item = table.engine().Get(table.name(), layout::ListHeaderKey(list));
+  if (item.status().Is(Status::Code::kNotFound)) return Header{};
+  if (!item.ok()) return item.status();
+  return Header{item->number.value_or(0), item->count.value_or(0), item->version};
+}
+
+// The header write, on condition nobody changed it since `read`.
+WriteOp WriteHeader(std::string_view list, const Header& read, int64_t head, int64_t length) {
+  Condition unchanged =
+      read.version ? Condition::Equals(Attr::kVersion, *read.version) : Condition::NotExists();
+  return WriteOp::Update(layout::ListHeaderKey(list),
+                         {Action::Set(Attr::kKind, std::string(layout::kKindList)), Action::Set(Attr::kNumber, head),
+                          Action::Set(Attr::kCount, length)},
+                         unchanged);
+}
+
+std::string EmptyList(std::string_view list) { return "list " + layout::Quote(list) + " is empty"; }
+
+Status ValidateList(std::string_view list) { return storage::ValidateName("list name", list); }
+
+Result<size_t> PushChunk(const Table& table, std::string_view list, End end, const std::vector<std::string>& values) {
+  return RetryOnConflict<size_t>(table.clock(), "pushing to list " + layout::Quote(list),
+                                 [&]() -> Result<std::optional<size_t>> {
+    auto header = ReadHeader(table, list);
+    if (!header.ok()) return header.status();
+    int64_t k = static_cast<int64_t>(values.size());
+    int64_t head = end == End::kFront ? header->head - k : header->head;
+    std::vector<WriteOp> ops = {WriteHeader(list, *header, head, header->length + k)};
+    for (int64_t j = 0; j < k; ++j) {
+      Item element;
+      element.kind = "element";
+      element.value = values[static_cast<size_t>(j)];
+      int64_t index = end == End::kFront ? header->head - 1 - j : header->head + header->length + j;
+      element.key = {layout::ListPartition(list), IndexKey(index)};
+      ops.push_back(WriteOp::Put(std::move(element), Condition::NotExists()));
+    }
+    auto done = table.engine().Transact(table.name(), ops);
+    if (!done.ok()) return done.status();
+    if (!done->applied) return std::optional<size_t>();
+    return std::optional<size_t>(static_cast<size_t>(header->length + k));
+  });
+}
+
+}  // namespace
+
+Result<size_t> Lists::Push(std::string_view list, End end, const std::vector<std::string>& values) {
+  KVSTORE_RETURN_IF_ERROR(ValidateList(list));
+  if (values.empty()) return Status::InvalidArgument("give at least one value");
+  for (const std::string& v : values) KVSTORE_RETURN_IF_ERROR(storage::ValidateValue("value", v));
+  size_t length = 0;
+  for (size_t start = 0; start < values.size(); start += kChunk) {
+    std::vector<std::string> chunk(values.begin() + start, values.begin() + std::min(values.size(), start + kChunk));
+    auto n = PushChunk(table_, list, end, chunk);
+    if (!n.ok()) return n.status();
+    length = *n;
+  }
+  return length;
+}
+
+Result<std::vector<std::string>> Lists::Pop(std::string_view list, End end, size_t count) {
+  KVSTORE_RETURN_IF_ERROR(ValidateList(list));
+  if (count == 0 || count > kChunk) return Status::InvalidArgument("count must be from 1 to 99");
+  using Values = std::vector<std::string>;
+  return RetryOnConflict<Values>(table_.clock(), "popping from list " + layout::Quote(list),
+                                 [&]() -> Result<std::optional<Values>> {
+    auto header = ReadHeader(table_, list);
+    if (!header.ok()) return header.status();
+    if (header->length == 0) return Status::NotFound(EmptyList(list));
+    int64_t k = std::min<int64_t>(static_cast<int64_t>(count), header->length);
+    auto page = table_.engine().Query(table_.name(), {.partition = layout::ListPartition(list),
+                                                      .limit = static_cast<size_t>(k),
+                                                      .descending = end == End::kBack});
+    if (!page.ok()) return page.status();
+    if (page->items.size() != static_cast<size_t>(k)) return std::optional<Values>();  // read mid-change
+    int64_t head = end == End::kFront ? header->head + k : header->head;
+    std::vector<WriteOp> ops = {WriteHeader(list, *header, head, header->length - k)};
+    Values values;
+    for (const Item& element : page->items) {
+      ops.push_back(WriteOp::Delete(element.key, Condition::Equals(Attr::kVersion, element.version)));
+      values.push_back(element.value.value_or(""));
+    }
+    auto done = table_.engine().Transact(table_.name(), ops);
+    if (!done.ok()) return done.status();
+    if (!done->applied) return std::optional<Values>();
+    return std::optional<Values>(std::move(values));
+  });
+}
+
+Result<std::vector<std::string>> Lists::Range(std::string_view list, int64_t start, int64_t stop) {
+  KVSTORE_RETURN_IF_ERROR(ValidateList(list));
+  auto header = ReadHeader(table_, list);
+  if (!header.ok()) return header.status();
+  int64_t n = header->length;
+  if (start < 0) start = std::max<int64_t>(start + n, 0);
+  if (stop < 0) stop += n;
+  stop = std::min(stop, n - 1);
+  std::vector<std::string> values;
+  if (start > stop) return values;
+  storage::QueryRequest request{.partition = layout::ListPartition(list),
+                                .after = IndexKey(header->head + start - 1),
+                                .before = IndexKey(header->head + stop + 1)};
+  while (true) {
+    request.limit = std::min<size_t>(kPage, static_cast<size_t>(stop - start + 1) - values.size());
+    auto page = table_.engine().Query(table_.name(), request);
+    if (!page.ok()) return page.status();
+    for (const Item& element : page->items) values.push_back(element.value.value_or(""));
+    if (!page->continue_from || values.size() >= static_cast<size_t>(stop - start + 1)) return values;
+    request.after = page->continue_from;
+  }
+}
+
+Result<size_t> Lists::Length(std::string_view list) {
+  KVSTORE_RETURN_IF_ERROR(ValidateList(list));
+  auto header = ReadHeader(table_, list);
+  if (!header.ok()) return header.status();
+  return static_cast<size_t>(header->length);
+}
+
+}  // namespace kvstore

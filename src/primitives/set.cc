@@ -1,0 +1,138 @@
+// Sets: members are the sort keys of the set's partition; the header item
+// counts them. Adding is one transaction: put each new member on condition
+// it does not exist, add the number put to the header. If another writer got
+// there first the transaction fails whole and is retried from a fresh read.
+#include "kvstore/set.h"
+
+#include <algorithm>
+#include <optional>
+#include <set>
+
+#include "primitives/layout.h"
+#include "primitives/retry.h"
+#include "storage/engine.h"
+#include "storage/limits.h"
+
+namespace kvstore {
+
+using storage::Action;
+using storage::Attr;
+using storage::Condition;
+using storage::WriteOp;
+
+namespace {
+
+// Members per transaction: one slot is the header's.
+constexpr size_t kChunk = storage::kMaxTransactOps - 1;
+
+Status Validate(std::string_view set, const std::vector<std::string>& members) {
+  KVSTORE_RETURN_IF_ERROR(storage::ValidateName("set name", set));
+  if (members.empty()) return Status::InvalidArgument("give at least one member");
+  for (const std::string& m : members) KVSTORE_RETURN_IF_ERROR(storage::ValidateName("member", m));
+  return Status::Ok();
+}
+
+std::vector<std::string> Distinct(const std::vector<std::string>& members) {
+  std::set<std::string> unique(members.begin(), members.end());
+  return {unique.begin(), unique.end()};
+}
+
+storage::Key MemberKey(std::string_view set, const std::string& member) {
+  return {layout::SetPartition(set), member};
+}
+
+enum class Direction { kAdd, kRemove };
+
+// Adds or removes one chunk of distinct members atomically; returns how many
+// changed.
+Result<size_t> ChangeChunk(const Table& table, std::string_view set, const std::vector<std::string>& chunk,
+                           Direction direction) {
+  const bool add = direction == Direction::kAdd;
+  return RetryOnConflict<size_t>(table.clock(), "changing set " + layout::Quote(set), [&]() -> Result<std::optional<size_t>> {
+    std::vector<storage::Key> keys;
+    for (const std::string& m : chunk) keys.push_back(MemberKey(set, m));
+    auto present = table.engine().BatchGet(table.name(), keys);
+    if (!present.ok()) return present.status();
+    std::vector<WriteOp> ops;
+    for (size_t i = 0; i < chunk.size(); ++i) {
+      bool there = (*present)[i].has_value();
+      if (add && !there) {
+        storage::Item member;
+        member.key = keys[i];
+        member.kind = "member";
+        ops.push_back(WriteOp::Put(member, Condition::NotExists()));
+      } else if (!add && there) {
+        ops.push_back(WriteOp::Delete(keys[i], Condition::Exists()));
+      }
+    }
+    if (ops.empty()) return std::optional<size_t>(0);
+    size_t changed = ops.size();
+    int64_t delta = add ? static_cast<int64_t>(changed) : -static_cast<int64_t>(changed);
+    ops.push_back(WriteOp::Update(layout::SetHeaderKey(set),
+                                  {Action::Set(Attr::kKind, std::string(layout::kKindSet)),
+                                   Action::Add(Attr::kNumber, delta)}));
+    auto done = table.engine().Transact(table.name(), ops);
+    if (!done.ok()) return done.status();
+    if (!done->applied) return std::optional<size_t>();  // someone else changed a member: read again
+    return std::optional<size_t>(changed);
+  });
+}
+
+Result<size_t> Change(const Table& table, std::string_view set, const std::vector<std::string>& members,
+                      Direction direction) {
+  KVSTORE_RETURN_IF_ERROR(Validate(set, members));
+  std::vector<std::string> distinct = Distinct(members);
+  size_t changed = 0;
+  for (size_t start = 0; start < distinct.size(); start += kChunk) {
+    std::vector<std::string> chunk(distinct.begin() + start,
+                                   distinct.begin() + std::min(distinct.size(), start + kChunk));
+    auto n = ChangeChunk(table, set, chunk, direction);
+    if (!n.ok()) return n.status();
+    changed += *n;
+  }
+  return changed;
+}
+
+}  // namespace
+
+Result<size_t> Sets::Add(std::string_view set, const std::vector<std::string>& members) {
+  return Change(table_, set, members, Direction::kAdd);
+}
+
+Result<size_t> Sets::Remove(std::string_view set, const std::vector<std::string>& members) {
+  return Change(table_, set, members, Direction::kRemove);
+}
+
+Status Sets::Contains(std::string_view set, std::string_view member) {
+  KVSTORE_RETURN_IF_ERROR(storage::ValidateName("set name", set));
+  KVSTORE_RETURN_IF_ERROR(storage::ValidateName("member", member));
+  auto item = table_.engine().Get(table_.name(), MemberKey(set, std::string(member)));
+  if (item.ok()) return Status::Ok();
+  if (item.status().Is(Status::Code::kNotFound)) {
+    return Status::NotFound(layout::Quote(member) + " is not a member of set " + layout::Quote(set));
+  }
+  return item.status();
+}
+
+Result<std::vector<std::string>> Sets::Members(std::string_view set) {
+  KVSTORE_RETURN_IF_ERROR(storage::ValidateName("set name", set));
+  std::vector<std::string> members;
+  storage::QueryRequest request{.partition = layout::SetPartition(set), .limit = 1000};
+  while (true) {
+    auto page = table_.engine().Query(table_.name(), request);
+    if (!page.ok()) return page.status();
+    for (const storage::Item& item : page->items) members.push_back(item.key.sort);
+    if (!page->continue_from) return members;
+    request.after = page->continue_from;
+  }
+}
+
+Result<size_t> Sets::Count(std::string_view set) {
+  KVSTORE_RETURN_IF_ERROR(storage::ValidateName("set name", set));
+  auto header = table_.engine().Get(table_.name(), layout::SetHeaderKey(set));
+  if (header.ok()) return static_cast<size_t>(std::max<int64_t>(header->number.value_or(0), 0));
+  if (header.status().Is(Status::Code::kNotFound)) return size_t{0};
+  return header.status();
+}
+
+}  // namespace kvstore

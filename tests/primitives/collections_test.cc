@@ -1,0 +1,128 @@
+#include "kvstore/kv.h"
+#include "kvstore/list.h"
+#include "kvstore/set.h"
+#include "primitives/fixture.h"
+
+namespace kvstore {
+namespace {
+
+using Code = Status::Code;
+using Strings = std::vector<std::string>;
+
+class SetTest : public testing::StoreFixture {
+ protected:
+  Sets sets() { return Sets(table()); }
+};
+
+TEST_F(SetTest, AddCountsOnlyNewMembers) {
+  EXPECT_EQ(*sets().Add("s", {"a", "b", "a"}), 2u);
+  EXPECT_EQ(*sets().Add("s", {"b", "c"}), 1u);
+  EXPECT_EQ(*sets().Count("s"), 3u);
+  EXPECT_EQ(*sets().Members("s"), (Strings{"a", "b", "c"}));
+}
+
+TEST_F(SetTest, RemoveCountsOnlyPresentMembers) {
+  ASSERT_TRUE(sets().Add("s", {"a", "b"}).ok());
+  EXPECT_EQ(*sets().Remove("s", {"a", "zz"}), 1u);
+  EXPECT_EQ(*sets().Remove("s", {"a"}), 0u);
+  EXPECT_EQ(*sets().Count("s"), 1u);
+  EXPECT_TRUE(sets().Contains("s", "b").ok());
+  Status missing = sets().Contains("s", "a");
+  EXPECT_TRUE(missing.Is(Code::kNotFound));
+  EXPECT_EQ(missing.message(), "'a' is not a member of set 's'");
+}
+
+TEST_F(SetTest, MissingSetIsEmpty) {
+  EXPECT_EQ(*sets().Count("none"), 0u);
+  EXPECT_TRUE(sets().Members("none")->empty());
+  EXPECT_EQ(*sets().Remove("none", {"x"}), 0u);
+}
+
+TEST_F(SetTest, LargeAddsAreChunkedAndCounted) {
+  Strings many;
+  for (int i = 0; i < 250; ++i) many.push_back("m" + std::to_string(1000 + i));
+  EXPECT_EQ(*sets().Add("big", many), 250u);
+  EXPECT_EQ(*sets().Count("big"), 250u);
+  EXPECT_EQ(sets().Members("big")->size(), 250u);
+}
+
+TEST_F(SetTest, MembersInByteOrderAndSetsDoNotClashWithKeys) {
+  ASSERT_TRUE(KeyValue(table()).Set("s", "a value").ok());
+  ASSERT_TRUE(sets().Add("s", {"\xc3\xa9", "b", "B", "a"}).ok());
+  EXPECT_EQ(*sets().Members("s"), (Strings{"B", "a", "b", "\xc3\xa9"}));
+  EXPECT_EQ(KeyValue(table()).Get("s")->value, "a value");
+}
+
+TEST_F(SetTest, BadInputChangesNothing) {
+  EXPECT_TRUE(sets().Add("s", {}).status().Is(Code::kInvalidArgument));
+  EXPECT_TRUE(sets().Add("s", {"ok", ""}).status().Is(Code::kInvalidArgument));
+  EXPECT_TRUE(sets().Add("", {"a"}).status().Is(Code::kInvalidArgument));
+  EXPECT_EQ(*sets().Count("s"), 0u);
+}
+
+class ListTest : public testing::StoreFixture {
+ protected:
+  Lists lists() { return Lists(table()); }
+  Strings All() { return *lists().Range("l", 0, -1); }
+};
+
+TEST_F(ListTest, PushFollowsRedisOrder) {
+  EXPECT_EQ(*lists().Push("l", End::kBack, {"a", "b", "c"}), 3u);
+  EXPECT_EQ(*lists().Push("l", End::kFront, {"x", "y"}), 5u);
+  EXPECT_EQ(All(), (Strings{"y", "x", "a", "b", "c"}));
+  EXPECT_EQ(*lists().Length("l"), 5u);
+}
+
+TEST_F(ListTest, PopFromEitherEnd) {
+  ASSERT_TRUE(lists().Push("l", End::kBack, {"a", "b", "c", "d"}).ok());
+  EXPECT_EQ(*lists().Pop("l", End::kFront), (Strings{"a"}));
+  EXPECT_EQ(*lists().Pop("l", End::kBack, 2), (Strings{"d", "c"}));
+  EXPECT_EQ(*lists().Pop("l", End::kBack, 10), (Strings{"b"}));
+  auto empty = lists().Pop("l", End::kFront);
+  EXPECT_TRUE(empty.status().Is(Code::kNotFound));
+  EXPECT_EQ(empty.status().message(), "list 'l' is empty");
+  EXPECT_EQ(*lists().Length("l"), 0u);
+  EXPECT_EQ(*lists().Push("l", End::kFront, {"again"}), 1u);
+  EXPECT_EQ(All(), (Strings{"again"}));
+}
+
+TEST_F(ListTest, RangeUsesRedisIndexRules) {
+  ASSERT_TRUE(lists().Push("l", End::kBack, {"0", "1", "2", "3", "4"}).ok());
+  EXPECT_EQ(*lists().Range("l", 0, -1), (Strings{"0", "1", "2", "3", "4"}));
+  EXPECT_EQ(*lists().Range("l", 1, 2), (Strings{"1", "2"}));
+  EXPECT_EQ(*lists().Range("l", -2, -1), (Strings{"3", "4"}));
+  EXPECT_EQ(*lists().Range("l", -100, 1), (Strings{"0", "1"}));
+  EXPECT_EQ(*lists().Range("l", 3, 100), (Strings{"3", "4"}));
+  EXPECT_TRUE(lists().Range("l", 4, 2)->empty());
+  EXPECT_TRUE(lists().Range("l", 5, 10)->empty());
+  EXPECT_TRUE(lists().Range("l", -1, -2)->empty());
+  EXPECT_TRUE(lists().Range("none", 0, -1)->empty());
+}
+
+TEST_F(ListTest, RangeAfterPopsFromTheFront) {
+  ASSERT_TRUE(lists().Push("l", End::kBack, {"a", "b", "c"}).ok());
+  ASSERT_TRUE(lists().Pop("l", End::kFront).ok());
+  ASSERT_TRUE(lists().Push("l", End::kFront, {"z"}).ok());
+  EXPECT_EQ(*lists().Range("l", 1, 1), (Strings{"b"}));
+  EXPECT_EQ(All(), (Strings{"z", "b", "c"}));
+}
+
+TEST_F(ListTest, LongListsPageAndBinaryValuesSurvive) {
+  Strings values;
+  for (int i = 0; i < 2500; ++i) values.push_back(std::to_string(i));
+  ASSERT_EQ(*lists().Push("l", End::kBack, values), 2500u);
+  EXPECT_EQ(All(), values);
+  std::string binary("\0\xff\n", 3);
+  ASSERT_TRUE(lists().Push("b", End::kBack, {binary, ""}).ok());
+  EXPECT_EQ(*lists().Range("b", 0, -1), (Strings{binary, ""}));
+}
+
+TEST_F(ListTest, BadInputChangesNothing) {
+  EXPECT_TRUE(lists().Push("l", End::kBack, {}).status().Is(Code::kInvalidArgument));
+  EXPECT_TRUE(lists().Push("l", End::kBack, {"ok", std::string(262145, 'x')}).status().Is(Code::kInvalidArgument));
+  EXPECT_TRUE(lists().Pop("l", End::kBack, 0).status().Is(Code::kInvalidArgument));
+  EXPECT_EQ(*lists().Length("l"), 0u);
+}
+
+}  // namespace
+}  // namespace kvstore
