@@ -82,6 +82,7 @@ void AddLockCommands(CommandSet& commands);
 void AddQueueCommands(CommandSet& commands);
 void AddLeaderCommands(CommandSet& commands);
 void AddCollectionCommands(CommandSet& commands);
+void AddBulkCommands(CommandSet& commands);
 
 }  // namespace kvstore::cli
 

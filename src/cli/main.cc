@@ -84,6 +84,7 @@ int Run(int argc, char** argv) {
   AddQueueCommands(commands);
   AddLeaderCommands(commands);
   AddCollectionCommands(commands);
+  AddBulkCommands(commands);
 
   std::string command = CommandWord(argc, argv);
   if (!command.empty() && !commands.Knows(command)) {

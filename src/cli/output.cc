@@ -4,35 +4,12 @@
 
 #include <cstdio>
 
+#include "cli/base64.h"
 #include "cli/exit_codes.h"
 #include "storage/limits.h"
 
 namespace kvstore::cli {
 namespace {
-
-std::string Base64(std::string_view in) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    uint32_t n = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    for (int shift : {18, 12, 6, 0}) out += kAlphabet[(n >> shift) & 63];
-  }
-  if (i + 1 == in.size()) {
-    uint32_t n = uint8_t(in[i]) << 16;
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == in.size()) {
-    uint32_t n = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += kAlphabet[(n >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
 
 void WriteAll(FILE* f, std::string_view bytes) { fwrite(bytes.data(), 1, bytes.size(), f); }
 
@@ -68,7 +45,7 @@ void PutBytes(Json& doc, const std::string& field, std::string_view bytes) {
   if (storage::IsValidUtf8(bytes)) {
     doc[field] = std::string(bytes);
   } else {
-    doc[field + "_base64"] = Base64(bytes);
+    doc[field + "_base64"] = Base64Encode(bytes);
   }
 }
 

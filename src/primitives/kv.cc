@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "primitives/kv_entry.h"
 #include "primitives/layout.h"
 #include "storage/engine.h"
 #include "storage/limits.h"
@@ -22,9 +23,7 @@ std::string Quote(std::string_view name) {
 
 }  // namespace layout
 
-namespace {
-
-constexpr size_t kListPage = 1000;
+namespace kv_entry {
 
 Entry EntryOf(const storage::Item& item) {
   Entry e;
@@ -34,6 +33,14 @@ Entry EntryOf(const storage::Item& item) {
   e.expires_at_ms = item.expires_at;
   return e;
 }
+
+}  // namespace kv_entry
+
+namespace {
+
+using kv_entry::EntryOf;
+
+constexpr size_t kListPage = 1000;
 
 Condition HoldsValue(const std::string& value) {
   return Condition::AllOf({Condition::Equals(Attr::kKind, std::string(layout::kKindValue)),

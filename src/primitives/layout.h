@@ -65,6 +65,8 @@ inline std::string ListPartition(std::string_view list) { return "L/" + std::str
 inline storage::Key ListHeaderKey(std::string_view list) {
   return storage::Key{std::string(kListHeadersPartition), std::string(list)};
 }
+// An element's sort key: signed indices in byte order (sign bit flipped, hex).
+std::string ListIndexKey(int64_t index);
 
 // A name quoted for a message, cut short when long.
 std::string Quote(std::string_view name);

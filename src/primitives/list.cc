@@ -1,4 +1,4 @@
-// Lists: element i of the list lives at sort key IndexKey(i) in the list's
+// Lists: element i of the list lives at sort key ListIndexKey(i) in the list's
 // partition; the header has number = index of the first element and count =
 // length. Push and pop are one transaction each: the header on condition it
 // is unchanged since read (so two pushers never take the same index) plus
@@ -16,6 +16,13 @@
 
 namespace kvstore {
 
+std::string layout::ListIndexKey(int64_t index) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx",
+                static_cast<unsigned long long>(static_cast<uint64_t>(index) ^ (1ULL << 63)));
+  return std::string(buf, 16);
+}
+
 using storage::Action;
 using storage::Attr;
 using storage::Condition;
@@ -26,14 +33,6 @@ namespace {
 
 constexpr size_t kChunk = storage::kMaxTransactOps - 1;  // one slot is the header's
 constexpr size_t kPage = 1000;
-
-// Signed indices in byte order: flip the sign bit, print as hex.
-std::string IndexKey(int64_t index) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx",
-                static_cast<unsigned long long>(static_cast<uint64_t>(index) ^ (1ULL << 63)));
-  return std::string(buf, 16);
-}
 
 struct Header {
   int64_t head = 0;     // index of the first element
@@ -75,7 +74,7 @@ Result<size_t> PushChunk(const Table& table, std::string_view list, End end, con
       element.kind = "element";
       element.value = values[static_cast<size_t>(j)];
       int64_t index = end == End::kFront ? header->head - 1 - j : header->head + header->length + j;
-      element.key = {layout::ListPartition(list), IndexKey(index)};
+      element.key = {layout::ListPartition(list), layout::ListIndexKey(index)};
       ops.push_back(WriteOp::Put(std::move(element), Condition::NotExists()));
     }
     auto done = table.engine().Transact(table.name(), ops);
@@ -141,8 +140,8 @@ Result<std::vector<std::string>> Lists::Range(std::string_view list, int64_t sta
   std::vector<std::string> values;
   if (start > stop) return values;
   storage::QueryRequest request{.partition = layout::ListPartition(list),
-                                .after = IndexKey(header->head + start - 1),
-                                .before = IndexKey(header->head + stop + 1)};
+                                .after = layout::ListIndexKey(header->head + start - 1),
+                                .before = layout::ListIndexKey(header->head + stop + 1)};
   while (true) {
     request.limit = std::min<size_t>(kPage, static_cast<size_t>(stop - start + 1) - values.size());
     auto page = table_.engine().Query(table_.name(), request);

@@ -1,0 +1,221 @@
+// transaction, batch-get, batch-set, query.
+#include "cli/args.h"
+#include "cli/command.h"
+#include "cli/input_files.h"
+#include "kvstore/batch.h"
+#include "kvstore/query.h"
+#include "kvstore/txn.h"
+
+namespace kvstore::cli {
+namespace {
+
+// A transaction is at most 100 operations of at most 256 KiB each.
+constexpr size_t kMaxTxnFile = 64u << 20;
+constexpr size_t kMaxBatchFile = 1u << 30;
+
+struct BulkArgs {
+  std::string table;
+  std::string file;
+  std::vector<std::string> keys;
+  std::string type;
+  std::string prefix;
+  std::string expiring_within;
+  bool no_ttl = false;
+  std::string limit;
+};
+
+const char* OpName(const TxnOp& op) {
+  switch (op.type) {
+    case TxnOp::Type::kSet: return "set";
+    case TxnOp::Type::kDelete: return "delete";
+    case TxnOp::Type::kAdd: return "inc";
+    case TxnOp::Type::kSAdd: return "sadd";
+    case TxnOp::Type::kSRem: return "srem";
+    case TxnOp::Type::kLPush: return "lpush";
+    case TxnOp::Type::kRPush: return "rpush";
+    case TxnOp::Type::kCheck: return "check";
+  }
+  return "?";
+}
+
+// What one operation's result means, for people: "deleted", "6", "2 added".
+std::string ResultText(const TxnOp& op, int64_t r) {
+  switch (op.type) {
+    case TxnOp::Type::kDelete: return r ? "deleted" : "was not there";
+    case TxnOp::Type::kAdd: return std::to_string(r);
+    case TxnOp::Type::kSAdd: return std::to_string(r) + " added";
+    case TxnOp::Type::kSRem: return std::to_string(r) + " removed";
+    case TxnOp::Type::kLPush:
+    case TxnOp::Type::kRPush: return "length " + std::to_string(r);
+    default: return "OK";
+  }
+}
+
+Json ResultJson(const TxnOp& op, int64_t r) {
+  Json doc;
+  doc["op"] = OpName(op);
+  PutBytes(doc, "name", op.name);
+  switch (op.type) {
+    case TxnOp::Type::kDelete: doc["deleted"] = r != 0; break;
+    case TxnOp::Type::kAdd: doc["value"] = r; break;
+    case TxnOp::Type::kSAdd: doc["added"] = r; break;
+    case TxnOp::Type::kSRem: doc["removed"] = r; break;
+    case TxnOp::Type::kLPush:
+    case TxnOp::Type::kRPush: doc["length"] = r; break;
+    default: doc["ok"] = true; break;
+  }
+  return doc;
+}
+
+Status RunTransaction(Invocation& inv, const BulkArgs& args) {
+  auto text = ReadInputFile("transaction file", args.file, kMaxTxnFile);
+  if (!text.ok()) return text.status();
+  auto ops = ParseTransaction(*text);
+  if (!ops.ok()) return ops.status();
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  auto result = Transactions(*table).Apply(*ops);
+  if (!result.ok()) return result.status();
+  if (inv.json()) {
+    Json doc;
+    doc["ok"] = true;
+    doc["results"] = Json::array();
+    for (size_t i = 0; i < ops->size(); ++i) doc["results"].push_back(ResultJson((*ops)[i], result->results[i]));
+    inv.out().Document(doc);
+  } else {
+    for (size_t i = 0; i < ops->size(); ++i) {
+      const TxnOp& op = (*ops)[i];
+      inv.out().Line(std::to_string(i) + " " + OpName(op) + " " + op.name + ": " + ResultText(op, result->results[i]));
+    }
+  }
+  return Status::Ok();
+}
+
+Status RunBatchGet(Invocation& inv, const BulkArgs& args) {
+  std::vector<std::string> keys = args.keys;
+  if (!args.file.empty()) {
+    auto text = ReadInputFile("key file", args.file, kMaxBatchFile);
+    if (!text.ok()) return text.status();
+    std::vector<std::string> more = ParseKeyLines(*text);
+    keys.insert(keys.end(), more.begin(), more.end());
+  }
+  if (keys.empty()) return Status::InvalidArgument("give keys as arguments or with --file");
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  auto entries = Batch(*table).GetMany(keys);
+  if (!entries.ok()) return entries.status();
+  size_t missing = 0;
+  Json items = Json::array();
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const std::optional<Entry>& e = (*entries)[i];
+    missing += !e;
+    if (inv.json()) {
+      Json item;
+      PutBytes(item, "key", keys[i]);
+      item["found"] = e.has_value();
+      if (e) PutBytes(item, "value", e->value);
+      items.push_back(item);
+    } else {
+      inv.out().Line(keys[i] + ": " + (e ? e->value : "(missing)"));
+    }
+  }
+  if (inv.json()) inv.out().Document({{"items", items}, {"missing", missing}});
+  if (missing > 0 && !inv.json()) {
+    std::fprintf(stderr, "kvstore: %zu of %zu keys missing\n", missing, keys.size());
+  }
+  return Status::Ok();
+}
+
+Status RunBatchSet(Invocation& inv, const BulkArgs& args) {
+  auto text = ReadInputFile("batch file", args.file, kMaxBatchFile);
+  if (!text.ok()) return text.status();
+  auto file = ParseBatchFile(*text);
+  if (!file.ok()) return file.status();
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  auto written = Batch(*table).SetMany(file->entries, [&](size_t i) { return file->origins[i]; });
+  if (!written.ok()) return written.status();
+  if (inv.json()) {
+    inv.out().Document({{"written", *written}});
+  } else {
+    inv.out().Line(std::to_string(*written) + " written");
+  }
+  return Status::Ok();
+}
+
+Status RunQuery(Invocation& inv, const BulkArgs& args) {
+  QueryOptions options;
+  if (!args.type.empty()) {
+    options.type = ParseItemType(args.type);
+    if (!options.type) {
+      return Status::InvalidArgument("--type '" + args.type + "' must be kv, counter, lock, queue, leader, set or list");
+    }
+  }
+  options.prefix = args.prefix;
+  if (!args.expiring_within.empty()) {
+    auto within = ParseSeconds("--expiring-within", args.expiring_within);
+    if (!within.ok()) return within.status();
+    options.expiring_within = *within;
+  }
+  options.no_ttl = args.no_ttl;
+  if (!args.limit.empty()) {
+    auto limit = ParseCount("--limit", args.limit, 1'000'000'000);
+    if (!limit.ok()) return limit.status();
+    options.limit = *limit;
+  }
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  auto rows = Inspector(*table).Query(options);
+  if (!rows.ok()) return rows.status();
+  int64_t now = inv.NowMillis();
+  if (inv.json()) {
+    Json doc = Json::array();
+    for (const QueryRow& row : *rows) {
+      Json item;
+      item["type"] = ItemTypeName(row.type);
+      PutBytes(item, "name", row.name);
+      item["size"] = row.size;
+      item["ttl"] = SecondsLeft(row.expires_at_ms, now);
+      doc.push_back(item);
+    }
+    inv.out().Document(doc);
+  } else {
+    for (const QueryRow& row : *rows) {
+      std::string ttl = row.expires_at_ms ? SecondsText(*row.expires_at_ms - now) : "-";
+      inv.out().Line(std::string(ItemTypeName(row.type)) + "\t" + row.name + "\t" + std::to_string(row.size) + "\t" + ttl);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void AddBulkCommands(CommandSet& commands) {
+  auto args = std::make_shared<BulkArgs>();
+  CLI::App* txn = commands.Add("transaction", "Apply a file of operations atomically (all or none)",
+                               [args](Invocation& inv) { return RunTransaction(inv, *args); });
+  txn->add_option("TABLE", args->table, "table name")->required();
+  txn->add_option("--file", args->file, "the JSON document; - reads stdin")->required();
+
+  CLI::App* get = commands.Add("batch-get", "Print many keys' values in the order asked",
+                               [args](Invocation& inv) { return RunBatchGet(inv, *args); });
+  get->add_option("TABLE", args->table, "table name")->required();
+  get->add_option("KEY", args->keys, "keys to read");
+  get->add_option("--file", args->file, "also read keys from this file, one per line; - reads stdin");
+
+  CLI::App* set = commands.Add("batch-set", "Write many keys from a JSON array or JSON Lines file",
+                               [args](Invocation& inv) { return RunBatchSet(inv, *args); });
+  set->add_option("TABLE", args->table, "table name")->required();
+  set->add_option("--file", args->file, "the entries; - reads stdin")->required();
+
+  CLI::App* query = commands.Add("query", "List what a table holds: type, name, size, time to live",
+                                 [args](Invocation& inv) { return RunQuery(inv, *args); });
+  query->add_option("TABLE", args->table, "table name")->required();
+  query->add_option("--type", args->type, "kv, counter, lock, queue, leader, set or list");
+  query->add_option("--prefix", args->prefix, "only names starting with this");
+  auto* within = query->add_option("--expiring-within", args->expiring_within, "only what expires within this many seconds");
+  query->add_flag("--no-ttl", args->no_ttl, "only what never expires")->excludes(within);
+  query->add_option("--limit", args->limit, "at most this many rows");
+}
+
+}  // namespace kvstore::cli

@@ -1,0 +1,331 @@
+#include "cli/input_files.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/args.h"
+#include "cli/base64.h"
+
+namespace kvstore::cli {
+namespace {
+
+using Json = nlohmann::json;
+
+// Deeper nesting than this is refused before parsing: the parser recurses,
+// and no valid document here needs more than 3 levels.
+constexpr int kMaxDepth = 32;
+
+Status CheckDepth(std::string_view text, const std::string& where) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxDepth) return Status::InvalidArgument(where + "the JSON is nested more than 32 levels deep");
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return Status::Ok();
+}
+
+Result<Json> ParseJson(std::string_view text, const std::string& where) {
+  KVSTORE_RETURN_IF_ERROR(CheckDepth(text, where));
+  try {
+    return Json::parse(text.begin(), text.end());
+  } catch (const Json::exception& e) {
+    auto* parse = dynamic_cast<const Json::parse_error*>(&e);
+    return Status::InvalidArgument(where + "malformed JSON" +
+                                   (parse ? " at byte " + std::to_string(parse->byte) : std::string()));
+  }
+}
+
+// Reads the fields of one JSON object, refusing unknown ones (a typo such as
+// "tll" must not be silently ignored).
+class Fields {
+ public:
+  Fields(const Json& object, std::string where) : object_(object), where_(std::move(where)) {}
+
+  Status Known(std::initializer_list<const char*> names) const {
+    for (const auto& [name, value] : object_.items()) {
+      bool known = false;
+      for (const char* n : names) known = known || name == n;
+      if (!known) return Error("unknown field '" + name + "'");
+    }
+    return Status::Ok();
+  }
+
+  bool Has(const char* name) const { return object_.contains(name); }
+
+  Result<std::string> String(const char* name) const {
+    if (!Has(name)) return Error("missing field '" + std::string(name) + "'");
+    const Json& v = object_.at(name);
+    if (!v.is_string()) return Error("field '" + std::string(name) + "' must be a string");
+    return v.get<std::string>();
+  }
+
+  // "value" as a string or "value_base64" as bytes.
+  Result<std::string> Bytes(const char* name) const {
+    std::string b64 = std::string(name) + "_base64";
+    if (Has(name) && Has(b64.c_str())) return Error("give either '" + std::string(name) + "' or '" + b64 + "'");
+    if (!Has(b64.c_str())) return String(name);
+    auto text = String(b64.c_str());
+    if (!text.ok()) return text.status();
+    auto bytes = Base64Decode(*text);
+    if (!bytes) return Error("field '" + b64 + "' is not valid base64");
+    return *bytes;
+  }
+
+  Result<int64_t> Integer(const char* name) const {
+    const Json& v = object_.at(name);
+    if (!v.is_number_integer()) return Error("field '" + std::string(name) + "' must be a whole number");
+    if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+      return Error("field '" + std::string(name) + "' does not fit in 64 bits");
+    }
+    return v.get<int64_t>();
+  }
+
+  // Seconds as a JSON number (decimals allowed).
+  Result<Millis> Seconds(const char* name) const {
+    const Json& v = object_.at(name);
+    if (!v.is_number()) return Error("field '" + std::string(name) + "' must be a number of seconds");
+    double seconds = v.get<double>();
+    if (!(seconds > 0) || seconds > 315'360'000.0) {
+      return Error("field '" + std::string(name) + "' must be more than 0 and at most 10 years");
+    }
+    return Millis(static_cast<int64_t>(std::ceil(seconds * 1000)));
+  }
+
+  Result<std::vector<std::string>> Strings(const char* name) const {
+    if (!Has(name)) return Error("missing field '" + std::string(name) + "'");
+    const Json& v = object_.at(name);
+    if (!v.is_array()) return Error("field '" + std::string(name) + "' must be an array of strings");
+    std::vector<std::string> out;
+    for (const Json& s : v) {
+      if (!s.is_string()) return Error("field '" + std::string(name) + "' must be an array of strings");
+      out.push_back(s.get<std::string>());
+    }
+    return out;
+  }
+
+  Status Error(const std::string& what) const { return Status::InvalidArgument(where_ + what); }
+
+ private:
+  const Json& object_;
+  std::string where_;
+};
+
+#define ASSIGN_OR_RETURN(lhs, expr)          \
+  do {                                       \
+    auto kvstore_r_ = (expr);                \
+    if (!kvstore_r_.ok()) return kvstore_r_.status(); \
+    lhs = std::move(*kvstore_r_);            \
+  } while (0)
+
+const std::map<std::string, TxnOp::Type>& OpTypes() {
+  static const std::map<std::string, TxnOp::Type> kTypes = {
+      {"set", TxnOp::Type::kSet},     {"delete", TxnOp::Type::kDelete}, {"inc", TxnOp::Type::kAdd},
+      {"dec", TxnOp::Type::kAdd},     {"sadd", TxnOp::Type::kSAdd},     {"srem", TxnOp::Type::kSRem},
+      {"lpush", TxnOp::Type::kLPush}, {"rpush", TxnOp::Type::kRPush},   {"check", TxnOp::Type::kCheck}};
+  return kTypes;
+}
+
+Status ParseCheck(const Fields& f, TxnOp& op) {
+  int given = f.Has("exists") + f.Has("equals") + f.Has("compare");
+  if (given != 1) return f.Error("a check takes exactly one of 'exists', 'equals' or 'compare'");
+  KVSTORE_RETURN_IF_ERROR(f.Known({"op", "key", "exists", "equals", "equals_base64", "compare", "number"}));
+  if (f.Has("exists")) {
+    return Status::Ok();  // the caller reads the bool (Fields has no Bool)
+  }
+  if (f.Has("equals")) {
+    op.check = TxnOp::Check::kEquals;
+    ASSIGN_OR_RETURN(op.value, f.Bytes("equals"));
+    return Status::Ok();
+  }
+  static const std::map<std::string, TxnOp::Compare> kCompares = {
+      {"==", TxnOp::Compare::kEq}, {"!=", TxnOp::Compare::kNe}, {"<", TxnOp::Compare::kLt},
+      {"<=", TxnOp::Compare::kLe}, {">", TxnOp::Compare::kGt},  {">=", TxnOp::Compare::kGe}};
+  std::string compare;
+  ASSIGN_OR_RETURN(compare, f.String("compare"));
+  auto it = kCompares.find(compare);
+  if (it == kCompares.end()) return f.Error("field 'compare' must be one of == != < <= > >=");
+  if (!f.Has("number")) return f.Error("missing field 'number'");
+  op.check = TxnOp::Check::kCompare;
+  op.compare = it->second;
+  ASSIGN_OR_RETURN(op.number, f.Integer("number"));
+  return Status::Ok();
+}
+
+Result<TxnOp> ParseOp(const Json& j, size_t index) {
+  std::string where = "operation " + std::to_string(index) + ": ";
+  if (!j.is_object()) return Status::InvalidArgument(where + "must be an object");
+  Fields head(j, where);
+  std::string name;
+  ASSIGN_OR_RETURN(name, head.String("op"));
+  auto type = OpTypes().find(name);
+  if (type == OpTypes().end()) {
+    return head.Error("unknown op '" + name + "'; use set, delete, inc, dec, sadd, srem, lpush, rpush or check");
+  }
+  TxnOp op;
+  op.type = type->second;
+  Fields f(j, "operation " + std::to_string(index) + " (" + name + "): ");
+  switch (op.type) {
+    case TxnOp::Type::kSet:
+      KVSTORE_RETURN_IF_ERROR(f.Known({"op", "key", "value", "value_base64", "ttl"}));
+      ASSIGN_OR_RETURN(op.name, f.String("key"));
+      ASSIGN_OR_RETURN(op.value, f.Bytes("value"));
+      if (f.Has("ttl")) ASSIGN_OR_RETURN(op.ttl, f.Seconds("ttl"));
+      break;
+    case TxnOp::Type::kDelete:
+      KVSTORE_RETURN_IF_ERROR(f.Known({"op", "key"}));
+      ASSIGN_OR_RETURN(op.name, f.String("key"));
+      break;
+    case TxnOp::Type::kAdd:
+      KVSTORE_RETURN_IF_ERROR(f.Known({"op", "key", "by"}));
+      ASSIGN_OR_RETURN(op.name, f.String("key"));
+      if (f.Has("by")) ASSIGN_OR_RETURN(op.by, f.Integer("by"));
+      if (name == "dec") {
+        if (op.by == INT64_MIN) return f.Error("field 'by' cannot be negated within 64 bits");
+        op.by = -op.by;
+      }
+      break;
+    case TxnOp::Type::kSAdd:
+    case TxnOp::Type::kSRem:
+      KVSTORE_RETURN_IF_ERROR(f.Known({"op", "set", "members"}));
+      ASSIGN_OR_RETURN(op.name, f.String("set"));
+      ASSIGN_OR_RETURN(op.items, f.Strings("members"));
+      break;
+    case TxnOp::Type::kLPush:
+    case TxnOp::Type::kRPush:
+      KVSTORE_RETURN_IF_ERROR(f.Known({"op", "list", "values"}));
+      ASSIGN_OR_RETURN(op.name, f.String("list"));
+      ASSIGN_OR_RETURN(op.items, f.Strings("values"));
+      break;
+    case TxnOp::Type::kCheck:
+      ASSIGN_OR_RETURN(op.name, f.String("key"));
+      KVSTORE_RETURN_IF_ERROR(ParseCheck(f, op));
+      if (f.Has("exists")) {
+        if (!j.at("exists").is_boolean()) return f.Error("field 'exists' must be true or false");
+        op.check = j.at("exists").get<bool>() ? TxnOp::Check::kExists : TxnOp::Check::kNotExists;
+      }
+      break;
+  }
+  return op;
+}
+
+Result<BatchEntry> ParseEntry(const Json& j, const std::string& origin) {
+  std::string where = origin + ": ";
+  if (!j.is_object()) return Status::InvalidArgument(where + "must be an object with key and value");
+  Fields f(j, where);
+  KVSTORE_RETURN_IF_ERROR(f.Known({"key", "value", "value_base64", "ttl"}));
+  BatchEntry entry;
+  ASSIGN_OR_RETURN(entry.key, f.String("key"));
+  ASSIGN_OR_RETURN(entry.value, f.Bytes("value"));
+  if (f.Has("ttl")) ASSIGN_OR_RETURN(entry.ttl, f.Seconds("ttl"));
+  return entry;
+}
+
+}  // namespace
+
+Result<std::string> ReadInputFile(std::string_view what, const std::string& path, size_t max_bytes) {
+  if (path == "-") return ValueOrStdin(what, path, max_bytes);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::InvalidArgument("cannot read " + std::string(what) + " '" + path + "': " + std::strerror(errno));
+  std::string data;
+  char buffer[65536];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    data.append(buffer, static_cast<size_t>(in.gcount()));
+    if (data.size() > max_bytes) {
+      return Status::InvalidArgument(std::string(what) + " '" + path + "' is over the limit of " +
+                                     std::to_string(max_bytes) + " bytes");
+    }
+  }
+  if (in.bad()) return Status::InvalidArgument("cannot read " + std::string(what) + " '" + path + "'");
+  return data;
+}
+
+Result<std::vector<TxnOp>> ParseTransaction(std::string_view text) {
+  auto doc = ParseJson(text, "transaction file: ");
+  if (!doc.ok()) return doc.status();
+  const Json* list = &*doc;
+  if (doc->is_object()) {
+    for (const auto& [name, value] : doc->items()) {
+      if (name != "operations") return Status::InvalidArgument("transaction file: unknown field '" + name + "'");
+    }
+    if (!doc->contains("operations")) return Status::InvalidArgument("transaction file: missing field 'operations'");
+    list = &doc->at("operations");
+  }
+  if (!list->is_array()) {
+    return Status::InvalidArgument("transaction file: expected {\"operations\": [...]} or an array of operations");
+  }
+  if (list->size() > kMaxTxnOps) {
+    return Status::InvalidArgument("transaction file: " + std::to_string(list->size()) +
+                                   " operations; the limit is 100");
+  }
+  std::vector<TxnOp> ops;
+  for (size_t i = 0; i < list->size(); ++i) {
+    auto op = ParseOp((*list)[i], i);
+    if (!op.ok()) return op.status();
+    ops.push_back(std::move(*op));
+  }
+  return ops;
+}
+
+Result<BatchFile> ParseBatchFile(std::string_view text) {
+  BatchFile file;
+  size_t first = text.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && text[first] == '[') {
+    auto doc = ParseJson(text, "batch file: ");
+    if (!doc.ok()) return doc.status();
+    for (size_t i = 0; i < doc->size(); ++i) {
+      std::string origin = "entry " + std::to_string(i);
+      auto entry = ParseEntry((*doc)[i], origin);
+      if (!entry.ok()) return entry.status();
+      file.entries.push_back(std::move(*entry));
+      file.origins.push_back(origin);
+    }
+    return file;
+  }
+  size_t line_no = 0;
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    start = end + 1;
+    ++line_no;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    std::string origin = "line " + std::to_string(line_no);
+    auto doc = ParseJson(line, origin + ": ");
+    if (!doc.ok()) return doc.status();
+    auto entry = ParseEntry(*doc, origin);
+    if (!entry.ok()) return entry.status();
+    file.entries.push_back(std::move(*entry));
+    file.origins.push_back(origin);
+  }
+  return file;
+}
+
+std::vector<std::string> ParseKeyLines(std::string_view text) {
+  std::vector<std::string> keys;
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    start = end + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!line.empty()) keys.emplace_back(line);
+  }
+  return keys;
+}
+
+}  // namespace kvstore::cli
