@@ -1,0 +1,137 @@
+// transaction, batch-get, batch-set and query through the real binary.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <random>
+#include <set>
+
+#include "cli/cli_fixture.h"
+
+namespace kvstore::testing {
+namespace {
+
+TEST_F(CliTest, TransactionPrintsEachResult) {
+  std::string doc = R"({"operations": [
+    {"op": "set", "key": "config", "value": "v1"},
+    {"op": "inc", "key": "deploys", "by": 5},
+    {"op": "sadd", "set": "hosts", "members": ["a", "b"]},
+    {"op": "rpush", "list": "log", "values": ["x"]},
+    {"op": "check", "key": "other", "exists": false}]})";
+  RunResult r = Cli({"transaction", "tbl", "--file", "-"}, {.stdin_data = doc});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "0 set config: OK\n1 inc deploys: 5\n2 sadd hosts: 2 added\n3 rpush log: length 1\n4 check other: OK\n");
+  std::string file = dir_.File("t.json");
+  std::ofstream(file) << R"([{"op": "inc", "key": "deploys"}])";
+  auto json = Json({"transaction", "tbl", "--file", file});
+  EXPECT_EQ(json["results"][0]["value"], 6);
+}
+
+TEST_F(CliTest, TransactionFailuresChangeNothing) {
+  std::string failing = R"([{"op": "set", "key": "a", "value": "1"}, {"op": "check", "key": "zzz", "exists": true}])";
+  RunResult r = Cli({"transaction", "tbl", "--file", "-"}, {.stdin_data = failing});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("operation 1 (check) failed"), std::string::npos) << r.err;
+  EXPECT_EQ(Cli({"exists", "tbl", "a"}).exit_code, 1);
+  RunResult malformed = Cli({"transaction", "tbl", "--file", "-"}, {.stdin_data = R"([{"op": "set", "key": "a"}])"});
+  EXPECT_EQ(malformed.exit_code, 2);
+  EXPECT_EQ(malformed.err, "kvstore: operation 0 (set): missing field 'value'\n");
+  ExpectFailure({"transaction", "tbl", "--file", dir_.File("absent.json")}, 2, "cannot read transaction file");
+  ExpectFailure({"transaction", "tbl"}, 2, "--file");
+}
+
+TEST_F(CliTest, ShippedExamplesRun) {
+  for (const char* example : {"deploy-transaction.json", "cas-transaction.json"}) {
+    RunResult r = Cli({"transaction", "tbl", "--file", std::string(KVSTORE_SOURCE_DIR) + "/examples/" + example});
+    EXPECT_EQ(r.exit_code, 0) << example << ": " << r.err;
+  }
+}
+
+TEST_F(CliTest, BatchSetAndBatchGet) {
+  std::string lines = "{\"key\": \"a\", \"value\": \"1\"}\n{\"key\": \"b\", \"value\": \"2\", \"ttl\": 60}\n";
+  RunResult set = Cli({"batch-set", "tbl", "--file", "-"}, {.stdin_data = lines});
+  EXPECT_EQ(set.exit_code, 0) << set.err;
+  EXPECT_EQ(set.out, "2 written\n");
+  RunResult get = Cli({"batch-get", "tbl", "a", "missing", "b"});
+  EXPECT_EQ(get.exit_code, 0);
+  EXPECT_EQ(get.out, "a: 1\nmissing: (missing)\nb: 2\n");
+  EXPECT_EQ(get.err, "kvstore: 1 of 3 keys missing\n");
+  auto doc = Json({"batch-get", "tbl", "--file", "-", "a"});
+  EXPECT_EQ(doc["missing"], 0);
+  RunResult from_file = Cli({"batch-get", "tbl", "--file", "-"}, {.stdin_data = "b\nnope\n"});
+  EXPECT_EQ(from_file.out, "b: 2\nnope: (missing)\n");
+  RunResult bad = Cli({"batch-set", "tbl", "--file", "-"}, {.stdin_data = "{\"key\": \"c\", \"value\": \"3\"}\nnot json\n"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("line 2: malformed JSON"), std::string::npos) << bad.err;
+  EXPECT_EQ(Cli({"exists", "tbl", "c"}).exit_code, 1) << "nothing written";
+  ExpectFailure({"batch-get", "tbl"}, 2, "give keys");
+}
+
+TEST_F(CliTest, BatchSetManyEntries) {
+  std::string doc = "[";
+  for (int i = 0; i < 1000; ++i) doc += std::string(i ? "," : "") + "{\"key\": \"k" + std::to_string(i) + "\", \"value\": \"v\"}";
+  RunResult set = Cli({"batch-set", "tbl", "--file", "-"}, {.stdin_data = doc + "]"});
+  EXPECT_EQ(set.out, "1000 written\n") << set.err;
+  EXPECT_EQ(Json({"query", "tbl", "--type", "kv"}).size(), 1000u);
+}
+
+TEST_F(CliTest, QueryListsTypesSizesAndTtl) {
+  ASSERT_EQ(Cli({"set", "tbl", "k", "12345", "--ttl", "100"}).exit_code, 0);
+  ASSERT_EQ(Cli({"inc", "tbl", "n"}).exit_code, 0);
+  ASSERT_EQ(Cli({"queue-push", "tbl", "q", "m"}).exit_code, 0);
+  ASSERT_EQ(Cli({"leader-elect", "tbl", "g", "--candidate", "a"}).exit_code, 0);
+  RunResult all = Cli({"query", "tbl"});
+  EXPECT_EQ(all.exit_code, 0);
+  EXPECT_NE(all.out.find("kv\tk\t5\t"), std::string::npos) << all.out;
+  EXPECT_NE(all.out.find("counter\tn\t8\t-\n"), std::string::npos) << all.out;
+  EXPECT_NE(all.out.find("queue\tq\t1\t-\n"), std::string::npos) << all.out;
+  EXPECT_NE(all.out.find("leader\tg\t1\t"), std::string::npos) << all.out;
+  auto kv = Json({"query", "tbl", "--type", "kv"});
+  ASSERT_EQ(kv.size(), 1u);
+  EXPECT_EQ(kv[0]["size"], 5);
+  EXPECT_GT(kv[0]["ttl"].get<double>(), 90);
+  EXPECT_EQ(Json({"query", "tbl", "--no-ttl", "--type", "kv"}).size(), 0u);
+  EXPECT_EQ(Json({"query", "tbl", "--limit", "1"}).size(), 1u);
+  ExpectFailure({"query", "tbl", "--type", "widget"}, 2, "--type 'widget'");
+  ExpectFailure({"query", "tbl", "--no-ttl", "--expiring-within", "5"}, 2, "excludes");
+}
+
+// kill -9 a transaction of 100 increments at random moments: every counter
+// always has the same value, so no transaction was ever partly applied.
+TEST_F(CliTest, KilledTransactionsAreNeverPartlyApplied) {
+  std::string doc = "[";
+  for (int i = 0; i < 100; ++i) doc += std::string(i ? "," : "") + "{\"op\": \"inc\", \"key\": \"c" + std::to_string(i) + "\"}";
+  std::string file = dir_.File("txn.json");
+  std::ofstream(file) << doc << "]";
+  std::mt19937 random(7);
+  int killed = 0;
+  for (int round = 0; round < 40; ++round) {
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      int devnull = open("/dev/null", O_WRONLY);
+      dup2(devnull, 1);
+      execl(KVSTORE_BIN, KVSTORE_BIN, "--store", store_.c_str(), "transaction", "tbl", "--file", file.c_str(), nullptr);
+      _exit(127);
+    }
+    usleep(random() % 12'000);
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    killed += WIFSIGNALED(status);
+    std::vector<std::string> get = {"batch-get", "tbl"};
+    for (int i = 0; i < 100; ++i) get.push_back("c" + std::to_string(i));
+    std::set<std::string> values;
+    nlohmann::json doc = Json(get);
+    for (const auto& item : doc["items"]) values.insert(item.value("value", "missing"));
+    ASSERT_EQ(values.size(), 1u) << "round " << round << ": a transaction was partly applied";
+  }
+  EXPECT_GT(killed, 5) << "enough runs were killed mid-flight";
+  RunResult check = RunProcess({"sqlite3", dir_.File("store.db"), "PRAGMA integrity_check"});
+  EXPECT_EQ(check.out, "ok\n");
+}
+
+}  // namespace
+}  // namespace kvstore::testing
