@@ -28,7 +28,7 @@ const char* OpName(const TxnOp& op) {
   switch (op.type) {
     case TxnOp::Type::kSet: return "set";
     case TxnOp::Type::kDelete: return "delete";
-    case TxnOp::Type::kAdd: return "inc";
+    case TxnOp::Type::kAdd: return op.by < 0 ? "dec" : "inc";
     case TxnOp::Type::kSAdd: return "sadd";
     case TxnOp::Type::kSRem: return "srem";
     case TxnOp::Type::kLPush: return "lpush";
