@@ -8,6 +8,7 @@ packages=(
   libsqlite3-dev sqlite3          # the embedded store; sqlite3 checks files in tests
   nlohmann-json3-dev libcli11-dev # JSON output, argument parsing
   googletest libgtest-dev         # the test suite
+  libbenchmark-dev                # bench/ (built, not run, by the tests)
 )
 
 as_root() {
