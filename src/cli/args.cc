@@ -89,6 +89,11 @@ Result<size_t> ParseCount(std::string_view flag, std::string_view text, size_t m
   return value;
 }
 
+Result<size_t> CountOr(std::string_view flag, std::string_view text, size_t max, size_t fallback) {
+  if (text.empty()) return fallback;
+  return ParseCount(flag, text, max);
+}
+
 Result<std::string> ValueOrStdin(std::string_view what, const std::string& arg, size_t max_bytes) {
   if (arg != "-") return arg;
   std::string data;

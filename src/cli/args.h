@@ -22,6 +22,9 @@ Result<Millis> SecondsOr(std::string_view flag, std::string_view text, Millis fa
 // A signed 64-bit decimal integer, nothing else.
 Result<int64_t> ParseInt64(std::string_view flag, std::string_view text);
 
+// For an optional count flag: `fallback` when the text is empty.
+Result<size_t> CountOr(std::string_view flag, std::string_view text, size_t max, size_t fallback);
+
 // A count: a decimal integer from 0 to max.
 Result<size_t> ParseCount(std::string_view flag, std::string_view text, size_t max);
 

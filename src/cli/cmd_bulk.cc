@@ -158,11 +158,9 @@ Status RunQuery(Invocation& inv, const BulkArgs& args) {
     options.expiring_within = *within;
   }
   options.no_ttl = args.no_ttl;
-  if (!args.limit.empty()) {
-    auto limit = ParseCount("--limit", args.limit, 1'000'000'000);
-    if (!limit.ok()) return limit.status();
-    options.limit = *limit;
-  }
+  auto limit = CountOr("--limit", args.limit, 1'000'000'000, 0);
+  if (!limit.ok()) return limit.status();
+  options.limit = *limit;
   auto table = inv.table(args.table);
   if (!table.ok()) return table.status();
   auto rows = Inspector(*table).Query(options);

@@ -104,15 +104,11 @@ Status RunPush(Invocation& inv, const CollectionArgs& args, End end) {
 }
 
 Status RunPop(Invocation& inv, const CollectionArgs& args, End end) {
-  size_t count = 1;
-  if (!args.count.empty()) {
-    auto parsed = ParseCount("--count", args.count, 99);
-    if (!parsed.ok()) return parsed.status();
-    count = *parsed;
-  }
+  auto count = CountOr("--count", args.count, 99, 1);
+  if (!count.ok()) return count.status();
   auto table = inv.table(args.table);
   if (!table.ok()) return table.status();
-  auto values = Lists(*table).Pop(args.name, end, count);
+  auto values = Lists(*table).Pop(args.name, end, *count);
   if (!values.ok()) return values.status();
   return PrintValues(inv, *values);
 }

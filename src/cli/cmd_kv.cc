@@ -51,17 +51,7 @@ Status RunSet(Invocation& inv, const KvArgs& args) {
   if (args.has_if_value) options.if_value = args.if_value;
   auto table = inv.table(args.table);
   if (!table.ok()) return table.status();
-  Status st = KeyValue(*table).Set(args.key, *value, options);
-  if (!st.ok()) return st;
-  if (inv.json()) {
-    Json doc;
-    PutBytes(doc, "key", args.key);
-    doc["ok"] = true;
-    inv.out().Document(doc);
-  } else {
-    inv.out().Line("OK");
-  }
-  return st;
+  return PrintDone(inv.out(), KeyValue(*table).Set(args.key, *value, options), "key", args.key, "ok");
 }
 
 Status RunGet(Invocation& inv, const KvArgs& args) {
@@ -99,28 +89,16 @@ Status RunDelete(Invocation& inv, const KvArgs& args) {
   if (!table.ok()) return table.status();
   DeleteOptions options;
   if (args.has_if_value) options.if_value = args.if_value;
-  Status st = KeyValue(*table).Delete(args.key, options);
-  if (!st.ok()) return st;
-  if (inv.json()) {
-    Json doc;
-    PutBytes(doc, "key", args.key);
-    doc["deleted"] = true;
-    inv.out().Document(doc);
-  } else {
-    inv.out().Line("OK");
-  }
-  return st;
+  return PrintDone(inv.out(), KeyValue(*table).Delete(args.key, options), "key", args.key, "deleted");
 }
 
 Status RunList(Invocation& inv, const KvArgs& args) {
   ListOptions options;
   options.prefix = args.prefix;
   if (args.has_after) options.after = args.after;
-  if (!args.limit.empty()) {
-    auto limit = ParseCount("--limit", args.limit, 1'000'000'000);
-    if (!limit.ok()) return limit.status();
-    options.limit = *limit;
-  }
+  auto limit = CountOr("--limit", args.limit, 1'000'000'000, 0);
+  if (!limit.ok()) return limit.status();
+  options.limit = *limit;
   auto table = inv.table(args.table);
   if (!table.ok()) return table.status();
   auto entries = KeyValue(*table).List(options);

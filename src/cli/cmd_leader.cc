@@ -70,17 +70,7 @@ Status RunCheck(Invocation& inv, const LeaderArgs& args) {
 Status RunResign(Invocation& inv, const LeaderArgs& args) {
   auto table = inv.table(args.table);
   if (!table.ok()) return table.status();
-  Status st = Elections(*table).Resign(args.group, args.candidate);
-  if (!st.ok()) return st;
-  if (inv.json()) {
-    Json doc;
-    PutBytes(doc, "group", args.group);
-    doc["resigned"] = true;
-    inv.out().Document(doc);
-  } else {
-    inv.out().Line("OK");
-  }
-  return st;
+  return PrintDone(inv.out(), Elections(*table).Resign(args.group, args.candidate), "group", args.group, "resigned");
 }
 
 CLI::App* AddGroupCommand(CommandSet& commands, const std::string& name, const std::string& description,

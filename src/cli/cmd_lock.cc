@@ -65,17 +65,7 @@ Status RunAcquire(Invocation& inv, const LockArgs& args) {
 Status RunRelease(Invocation& inv, const LockArgs& args) {
   auto table = inv.table(args.table);
   if (!table.ok()) return table.status();
-  Status st = Locks(*table).Release(args.lock, args.owner);
-  if (!st.ok()) return st;
-  if (inv.json()) {
-    Json doc;
-    PutBytes(doc, "lock", args.lock);
-    doc["released"] = true;
-    inv.out().Document(doc);
-  } else {
-    inv.out().Line("OK");
-  }
-  return st;
+  return PrintDone(inv.out(), Locks(*table).Release(args.lock, args.owner), "lock", args.lock, "released");
 }
 
 Status RunExtend(Invocation& inv, const LockArgs& args) {

@@ -31,18 +31,6 @@ Json MessageJson(const std::string& queue, const Message& m) {
   return doc;
 }
 
-Status PrintOk(Invocation& inv, const QueueArgs& args, const char* what) {
-  if (inv.json()) {
-    Json doc;
-    PutBytes(doc, "queue", args.queue);
-    doc[what] = true;
-    inv.out().Document(doc);
-  } else {
-    inv.out().Line("OK");
-  }
-  return Status::Ok();
-}
-
 Status RunPush(Invocation& inv, const QueueArgs& args) {
   auto payload = ValueOrStdin("payload", args.payload, storage::kMaxValue);
   if (!payload.ok()) return payload.status();
@@ -100,8 +88,7 @@ Status RunPop(Invocation& inv, const QueueArgs& args) {
 Status RunAck(Invocation& inv, const QueueArgs& args) {
   auto table = inv.table(args.table);
   if (!table.ok()) return table.status();
-  Status st = Queues(*table).Ack(args.queue, args.receipt);
-  return st.ok() ? PrintOk(inv, args, "acked") : st;
+  return PrintDone(inv.out(), Queues(*table).Ack(args.queue, args.receipt), "queue", args.queue, "acked");
 }
 
 Status RunNack(Invocation& inv, const QueueArgs& args) {
@@ -109,20 +96,15 @@ Status RunNack(Invocation& inv, const QueueArgs& args) {
   if (!delay.ok()) return delay.status();
   auto table = inv.table(args.table);
   if (!table.ok()) return table.status();
-  Status st = Queues(*table).Nack(args.queue, args.receipt, *delay);
-  return st.ok() ? PrintOk(inv, args, "nacked") : st;
+  return PrintDone(inv.out(), Queues(*table).Nack(args.queue, args.receipt, *delay), "queue", args.queue, "nacked");
 }
 
 Status RunPeek(Invocation& inv, const QueueArgs& args) {
-  size_t count = 1;
-  if (!args.count.empty()) {
-    auto parsed = ParseCount("--count", args.count, 1000);
-    if (!parsed.ok()) return parsed.status();
-    count = *parsed;
-  }
+  auto count = CountOr("--count", args.count, 1000, 1);
+  if (!count.ok()) return count.status();
   auto table = inv.table(args.table);
   if (!table.ok()) return table.status();
-  auto messages = Queues(*table).Peek(args.queue, count);
+  auto messages = Queues(*table).Peek(args.queue, *count);
   if (!messages.ok()) return messages.status();
   if (inv.json()) {
     Json doc = Json::array();

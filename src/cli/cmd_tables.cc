@@ -14,26 +14,14 @@ Status RunCreateTable(Invocation& inv, const TableArgs& args) {
   auto store = inv.store();
   if (!store.ok()) return store.status();
   Status st = (*store)->CreateTable(args.table, {.if_not_exists = args.if_not_exists});
-  if (!st.ok()) return st;
-  if (inv.json()) {
-    inv.out().Document({{"table", args.table}, {"ok", true}});
-  } else {
-    inv.out().Line("OK");
-  }
-  return st;
+  return PrintDone(inv.out(), st, "table", args.table, "ok");
 }
 
 Status RunDropTable(Invocation& inv, const TableArgs& args) {
   auto store = inv.store();
   if (!store.ok()) return store.status();
   Status st = (*store)->DropTable(args.table, {.if_exists = args.if_exists});
-  if (!st.ok()) return st;
-  if (inv.json()) {
-    inv.out().Document({{"table", args.table}, {"ok", true}});
-  } else {
-    inv.out().Line("OK");
-  }
-  return st;
+  return PrintDone(inv.out(), st, "table", args.table, "ok");
 }
 
 Status RunListTables(Invocation& inv) {

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <cstdio>
 
 #include "cli/base64.h"
@@ -39,6 +41,19 @@ void Output::Failure(const Status& status) {
     doc["error"] = {{"code", CodeName(status.code())}, {"message", status.message()}};
     Document(doc);
   }
+}
+
+Status PrintDone(Output& out, const Status& status, const char* field, std::string_view name, const char* flag) {
+  if (!status.ok()) return status;
+  if (out.json()) {
+    Json doc;
+    PutBytes(doc, field, name);
+    doc[flag] = true;
+    out.Document(doc);
+  } else {
+    out.Line("OK");
+  }
+  return status;
 }
 
 void PutBytes(Json& doc, const std::string& field, std::string_view bytes) {

@@ -38,6 +38,11 @@ class Output {
   bool json_;
 };
 
+// The answer of a command that just does something: "OK" in text, or
+// {"<field>": name, "<flag>": true} in JSON. A failed status is returned
+// untouched and nothing is printed.
+Status PrintDone(Output& out, const Status& status, const char* field, std::string_view name, const char* flag);
+
 // Sets doc[field] (or doc[field + "_base64"]) to the bytes.
 void PutBytes(Json& doc, const std::string& field, std::string_view bytes);
 

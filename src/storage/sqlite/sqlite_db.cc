@@ -42,26 +42,18 @@ CREATE INDEX IF NOT EXISTS items_by_expiry ON items(expires_at) WHERE expires_at
 // command fails with exit 3.
 constexpr auto kBusyTimeout = std::chrono::seconds(10);
 
-struct BusyState {
-  std::chrono::steady_clock::time_point started;
-};
-
 // SQLite's default handler sleeps up to 100 ms at a time, which turns
 // contention into idle waiting; short sleeps keep throughput up while several
-// processes share the write lock.
-int OnBusy(void* arg, int attempt) {
-  auto* state = static_cast<BusyState*>(arg);
+// processes share the write lock. The handler runs on the thread that waits,
+// so when the wait started is kept per thread.
+int OnBusy(void*, int attempt) {
+  thread_local std::chrono::steady_clock::time_point started;
   auto now = std::chrono::steady_clock::now();
-  if (attempt == 0) state->started = now;
-  if (now - state->started > kBusyTimeout) return 0;
+  if (attempt == 0) started = now;
+  if (now - started > kBusyTimeout) return 0;
   int micros = attempt < 20 ? 20 * (attempt + 1) : 1000;
   std::this_thread::sleep_for(std::chrono::microseconds(micros));
   return 1;
-}
-
-BusyState* SharedBusyState() {
-  static BusyState state;  // one connection per Store; a data race here only skews a timer
-  return &state;
 }
 
 Status MakeParentFolders(const std::string& path) {
@@ -167,7 +159,7 @@ Result<sqlite3*> OpenDatabase(const std::string& path, Durability durability) {
     return st;
   }
   sqlite3_extended_result_codes(db, 1);
-  sqlite3_busy_handler(db, OnBusy, SharedBusyState());
+  sqlite3_busy_handler(db, OnBusy, nullptr);
   // Keep the WAL file and skip the checkpoint when a one-shot command closes
   // the last connection: both cost more than the command itself.
   int persist_wal = 1;
