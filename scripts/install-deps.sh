@@ -9,6 +9,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev # JSON output, argument parsing
   googletest libgtest-dev         # the test suite
   libbenchmark-dev                # bench/ (built, not run, by the tests)
+  libcurl4-openssl-dev libssl-dev # the DynamoDB store (loaded with dlopen only when used)
 )
 
 as_root() {
