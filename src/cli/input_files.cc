@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/args.h"
-#include "cli/base64.h"
+#include "util/base64.h"
 
 namespace kvstore::cli {
 namespace {

@@ -6,7 +6,7 @@
 
 #include <cstdio>
 
-#include "cli/base64.h"
+#include "util/base64.h"
 #include "cli/exit_codes.h"
 #include "storage/limits.h"
 

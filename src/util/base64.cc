@@ -1,8 +1,8 @@
-#include "cli/base64.h"
+#include "util/base64.h"
 
 #include <cstdint>
 
-namespace kvstore::cli {
+namespace kvstore {
 namespace {
 
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -54,4 +54,4 @@ std::optional<std::string> Base64Decode(std::string_view text) {
   return out;
 }
 
-}  // namespace kvstore::cli
+}  // namespace kvstore
