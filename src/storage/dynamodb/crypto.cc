@@ -49,6 +49,7 @@ Status LoadCrypto() {
 }
 
 std::string Sha256(std::string_view data) {
+  if (!LoadCrypto().ok()) return {};
   unsigned char out[32];
   unsigned int size = 0;
   g_crypto.digest(data.data(), data.size(), out, &size, g_crypto.sha256(), nullptr);
@@ -56,6 +57,7 @@ std::string Sha256(std::string_view data) {
 }
 
 std::string HmacSha256(std::string_view key, std::string_view data) {
+  if (!LoadCrypto().ok()) return {};
   unsigned char out[32];
   unsigned int size = 0;
   g_crypto.hmac(g_crypto.sha256(), key.data(), static_cast<int>(key.size()),

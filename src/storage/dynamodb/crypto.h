@@ -15,7 +15,8 @@ namespace kvstore::storage::dynamodb {
 // missing. Thread-safe.
 Status LoadCrypto();
 
-// Both require LoadCrypto() to have succeeded.
+// Each loads libcrypto first if needed and returns "" if that fails (callers
+// that must report it call LoadCrypto() themselves).
 std::string Sha256(std::string_view data);                       // 32 raw bytes
 std::string HmacSha256(std::string_view key, std::string_view data);  // 32 raw bytes
 std::string Hex(std::string_view bytes);                          // lowercase
