@@ -1,0 +1,225 @@
+#include "storage/dynamodb/item_codec.h"
+
+#include <charconv>
+
+#include "util/base64.h"
+
+namespace kvstore::storage::dynamodb {
+namespace {
+
+bool IsNumberAttr(Attr attr) {
+  return attr == Attr::kNumber || attr == Attr::kDeadline || attr == Attr::kCount || attr == Attr::kExpiresAt ||
+         attr == Attr::kVersion;
+}
+
+Json Number(int64_t n) { return {{"N", std::to_string(n)}}; }
+
+// The attribute value of one of our attributes, or null when absent.
+Json Encode(Attr attr, const AttrValue& v) {
+  if (const auto* n = std::get_if<int64_t>(&v)) return Number(*n);
+  if (const auto* s = std::get_if<std::string>(&v)) {
+    if (attr == Attr::kValue) return {{"B", Base64Encode(*s)}};
+    return {{"S", *s}};
+  }
+  return nullptr;
+}
+
+// DynamoDB's TTL works in seconds; round up so it never deletes early.
+int64_t TtlSeconds(int64_t expires_at_ms) { return (expires_at_ms + 999) / 1000; }
+
+const char* OperatorOf(CompareOp op) {
+  switch (op) {
+    case CompareOp::kEq: return " = ";
+    case CompareOp::kNe: return " <> ";
+    case CompareOp::kLt: return " < ";
+    case CompareOp::kLe: return " <= ";
+    case CompareOp::kGt: return " > ";
+    case CompareOp::kGe: return " >= ";
+  }
+  return " = ";
+}
+
+// The condition on an item known to exist and be live.
+std::string OnLiveItem(const Condition& c, Expressions& e) {
+  using Kind = Condition::Kind;
+  std::string pk = e.Name(kPartitionAttr);
+  switch (c.kind) {
+    case Kind::kAlways:
+    case Kind::kExists: return "attribute_exists(" + pk + ")";
+    case Kind::kNotExists: return "attribute_not_exists(" + pk + ")";
+    case Kind::kCompare: {
+      std::string name = e.Name(AttributeName(c.attr));
+      std::string value = e.Value(Encode(c.attr, c.operand));
+      std::string cmp = name + OperatorOf(c.op) + value;
+      // A missing attribute compares false, except for "not equal".
+      return c.op == CompareOp::kNe ? "(attribute_not_exists(" + name + ") OR " + cmp + ")" : "(" + cmp + ")";
+    }
+    case Kind::kAttrExists: return "attribute_exists(" + e.Name(AttributeName(c.attr)) + ")";
+    case Kind::kAttrNotExists: return "attribute_not_exists(" + e.Name(AttributeName(c.attr)) + ")";
+    case Kind::kAnd:
+    case Kind::kOr: {
+      if (c.children.empty()) return OnLiveItem(c.kind == Kind::kAnd ? Condition::Always() : Condition::NotExists(), e);
+      std::string out = "(";
+      for (size_t i = 0; i < c.children.size(); ++i) {
+        if (i > 0) out += c.kind == Kind::kAnd ? " AND " : " OR ";
+        out += OnLiveItem(c.children[i], e);
+      }
+      return out + ")";
+    }
+  }
+  return "attribute_exists(" + pk + ")";
+}
+
+}  // namespace
+
+const char* AttributeName(Attr attr) {
+  switch (attr) {
+    case Attr::kKind: return "kind";
+    case Attr::kValue: return "value";
+    case Attr::kNumber: return "num";
+    case Attr::kOwner: return "owner";
+    case Attr::kDeadline: return "deadline";
+    case Attr::kCount: return "cnt";
+    case Attr::kExpiresAt: return "expires_at";
+    case Attr::kVersion: return "version";
+  }
+  return "value";
+}
+
+Json KeyJson(const Key& key) {
+  return {{kPartitionAttr, {{"S", key.partition}}}, {kSortAttr, {{"S", key.sort}}}};
+}
+
+Json ItemJson(const Item& item) {
+  Json out = KeyJson(item.key);
+  for (Attr attr : kAllAttrs) {
+    Json v = Encode(attr, item.Get(attr));
+    if (!v.is_null()) out[AttributeName(attr)] = v;
+  }
+  if (item.expires_at) out[kTtlAttr] = Number(TtlSeconds(*item.expires_at));
+  return out;
+}
+
+Result<Item> ItemFromJson(const Json& attributes) {
+  auto bad = [](const std::string& what) { return Status::IoError("unexpected item from DynamoDB: " + what); };
+  if (!attributes.is_object()) return bad("not an attribute map");
+  Item item;
+  for (const auto& [name, field] : {std::pair{kPartitionAttr, &item.key.partition}, std::pair{kSortAttr, &item.key.sort}}) {
+    if (!attributes.contains(name) || !attributes[name].contains("S")) return bad(std::string("no string ") + name);
+    *field = attributes[name]["S"].get<std::string>();
+  }
+  for (Attr attr : kAllAttrs) {
+    const char* name = AttributeName(attr);
+    if (!attributes.contains(name)) continue;
+    const Json& v = attributes[name];
+    if (IsNumberAttr(attr)) {
+      if (!v.contains("N") || !v["N"].is_string()) return bad(std::string(name) + " is not a number");
+      const std::string& text = v["N"].get_ref<const std::string&>();
+      int64_t n = 0;
+      auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+      if (ec != std::errc() || ptr != text.data() + text.size()) return bad(std::string(name) + " is not a 64-bit integer");
+      item.Set(attr, n);
+    } else if (attr == Attr::kValue) {
+      if (!v.contains("B") || !v["B"].is_string()) return bad("value is not binary");
+      auto bytes = Base64Decode(v["B"].get<std::string>());
+      if (!bytes) return bad("value is not base64");
+      item.Set(attr, *bytes);
+    } else {
+      if (!v.contains("S") || !v["S"].is_string()) return bad(std::string(name) + " is not a string");
+      item.Set(attr, v["S"].get<std::string>());
+    }
+  }
+  return item;
+}
+
+std::string Expressions::Name(const std::string& attribute) {
+  auto it = names_.find(attribute);
+  if (it != names_.end()) return it->second;
+  std::string placeholder = "#a" + std::to_string(names_.size());
+  names_.emplace(attribute, placeholder);
+  return placeholder;
+}
+
+std::string Expressions::Value(Json attribute_value) {
+  values_.push_back(std::move(attribute_value));
+  return ":v" + std::to_string(values_.size() - 1);
+}
+
+void Expressions::AddTo(Json& request) const {
+  if (!names_.empty()) {
+    Json names = Json::object();
+    for (const auto& [attribute, placeholder] : names_) names[placeholder] = attribute;
+    request["ExpressionAttributeNames"] = names;
+  }
+  if (!values_.empty()) {
+    Json values = Json::object();
+    for (size_t i = 0; i < values_.size(); ++i) values[":v" + std::to_string(i)] = values_[i];
+    request["ExpressionAttributeValues"] = values;
+  }
+}
+
+std::string WriteCondition(const Condition& condition, int64_t now, Expressions& e) {
+  std::string pk = e.Name(kPartitionAttr);
+  std::string expires = e.Name(AttributeName(Attr::kExpiresAt));
+  std::string now_value = e.Value(Number(now));
+  std::string live = "(attribute_not_exists(" + expires + ") OR " + expires + " > " + now_value + ")";
+  std::string on_live = OnLiveItem(condition, e);
+  // An expired item must fail every condition so that the engine removes it
+  // and retries: its stale attributes must not leak into the new item.
+  if (condition.HoldsWhenAbsent()) return "(attribute_not_exists(" + pk + ") OR (" + live + " AND " + on_live + "))";
+  return "(attribute_exists(" + pk + ") AND " + live + " AND " + on_live + ")";
+}
+
+std::string UpdateExpression(const std::vector<Action>& actions, Expressions& e) {
+  std::vector<std::string> sets, removes;
+  for (const Action& a : actions) {
+    std::string name = e.Name(AttributeName(a.attr));
+    switch (a.op) {
+      case Action::Op::kSet: {
+        std::string value = e.Value(Encode(a.attr, a.value));
+        sets.push_back(name + " = " + value);
+        if (a.attr == Attr::kExpiresAt) {
+          const int64_t* ms = std::get_if<int64_t>(&a.value);
+          std::string ttl = e.Name(kTtlAttr);
+          sets.push_back(ttl + " = " + e.Value(Number(ms ? TtlSeconds(*ms) : 0)));
+        }
+        break;
+      }
+      case Action::Op::kAdd: {
+        std::string zero = e.Value(Number(0));
+        std::string delta = e.Value(Encode(a.attr, a.value));
+        sets.push_back(name + " = if_not_exists(" + name + ", " + zero + ") + " + delta);
+        break;
+      }
+      case Action::Op::kRemove:
+        removes.push_back(name);
+        if (a.attr == Attr::kExpiresAt) removes.push_back(e.Name(kTtlAttr));
+        break;
+    }
+  }
+  std::string version = e.Name(AttributeName(Attr::kVersion));
+  std::string zero = e.Value(Number(0));
+  std::string one = e.Value(Number(1));
+  sets.push_back(version + " = if_not_exists(" + version + ", " + zero + ") + " + one);
+  std::string out = "SET ";
+  for (size_t i = 0; i < sets.size(); ++i) out += (i ? ", " : "") + sets[i];
+  if (!removes.empty()) {
+    out += " REMOVE ";
+    for (size_t i = 0; i < removes.size(); ++i) out += (i ? ", " : "") + removes[i];
+  }
+  return out;
+}
+
+std::string ReplaceExpression(const Item& item, Expressions& e) {
+  std::vector<Action> actions;
+  for (Attr attr : kAllAttrs) {
+    if (attr == Attr::kVersion) continue;
+    AttrValue v = item.Get(attr);
+    actions.push_back(std::holds_alternative<std::monostate>(v) ? Action::Remove(attr) : Action::Set(attr, v));
+  }
+  return UpdateExpression(actions, e);
+}
+
+bool IsExpired(const Item& item, int64_t now) { return item.expires_at && *item.expires_at <= now; }
+
+}  // namespace kvstore::storage::dynamodb
