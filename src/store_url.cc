@@ -15,6 +15,27 @@ Status ParseSqliteOption(std::string_view option, StoreUrl& url) {
   return Status::Ok();
 }
 
+Result<StoreUrl> ParseDynamoDbUrl(std::string_view text) {
+  StoreUrl url;
+  url.scheme = StoreUrl::Scheme::kDynamoDb;
+  if (text == "dynamodb:" || text == "dynamodb") return url;
+  for (std::string_view scheme : {"http://", "https://"}) {
+    std::string prefix = "dynamodb+" + std::string(scheme);
+    if (text.starts_with(prefix)) {
+      std::string_view host = text.substr(prefix.size());
+      while (host.ends_with('/')) host.remove_suffix(1);
+      if (host.empty() || host.find_first_of("/?#@ ") != std::string_view::npos) {
+        return Status::InvalidArgument("store '" + std::string(text) + "': expected dynamodb+" + std::string(scheme) +
+                                       "HOST:PORT");
+      }
+      url.endpoint = std::string(scheme) + std::string(host);
+      return url;
+    }
+  }
+  return Status::InvalidArgument("store '" + std::string(text) +
+                                 "': use dynamodb:, dynamodb+http://HOST:PORT or dynamodb+https://HOST:PORT");
+}
+
 }  // namespace
 
 Result<StoreUrl> ParseStoreUrl(std::string_view text) {
@@ -28,8 +49,7 @@ Result<StoreUrl> ParseStoreUrl(std::string_view text) {
     rest.remove_prefix(7);
     if (rest.starts_with("//")) rest.remove_prefix(2);
   } else if (rest.starts_with("dynamodb")) {
-    return Status::InvalidArgument("store '" + std::string(text) +
-                                   "': DynamoDB stores are not supported by this build yet");
+    return ParseDynamoDbUrl(text);
   } else if (size_t colon = rest.find(':'); colon != std::string_view::npos &&
                                             rest.find('/') > colon && colon > 1) {
     return Status::InvalidArgument("unknown store URL scheme '" + std::string(rest.substr(0, colon)) +

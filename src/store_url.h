@@ -12,13 +12,16 @@
 namespace kvstore {
 
 struct StoreUrl {
-  enum class Scheme { kSqlite };
+  enum class Scheme { kSqlite, kDynamoDb };
   Scheme scheme = Scheme::kSqlite;
-  std::string path;  // for kSqlite
+  std::string path;      // for kSqlite
+  std::string endpoint;  // for kDynamoDb: "http(s)://host:port", or empty for the AWS default
   storage::sqlite::Durability durability = storage::sqlite::Durability::kNormal;
 };
 
-// "sqlite:PATH[?sync=normal|full]", "sqlite://PATH...", or a bare PATH.
+// "sqlite:PATH[?sync=normal|full]", "sqlite://PATH...", a bare PATH,
+// "dynamodb:" (endpoint from the AWS environment), "dynamodb+http://HOST:PORT"
+// or "dynamodb+https://HOST:PORT".
 // InvalidArgument naming the problem for anything else.
 Result<StoreUrl> ParseStoreUrl(std::string_view url);
 

@@ -109,7 +109,9 @@ std::optional<HttpResponse> HttpClient::Post(const std::string& url, const std::
   CURLcode code = g_curl.easy_perform(curl);
   g_curl.slist_free_all(list);
   if (code != CURLE_OK) {
-    *error = TransportError{g_curl.easy_strerror(code), IsRetryable(code)};
+    bool never_sent = code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
+                      code == CURLE_COULDNT_RESOLVE_PROXY;
+    *error = TransportError{g_curl.easy_strerror(code), IsRetryable(code), !never_sent};
     return std::nullopt;
   }
   g_curl.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);

@@ -32,6 +32,9 @@ struct HttpResponse {
 struct TransportError {
   std::string message;
   bool retryable = true;
+  // The request may have reached the server (a timeout or reset after
+  // sending), so a write may have been applied.
+  bool maybe_sent = true;
 };
 
 class HttpClient {

@@ -1,0 +1,119 @@
+#include "storage/dynamodb/dynamo_client.h"
+
+#include <algorithm>
+#include <random>
+#include <thread>
+
+namespace kvstore::storage::dynamodb {
+namespace {
+
+constexpr int kMaxAttempts = 6;
+constexpr Millis kFirstBackoff{50};
+constexpr Millis kMaxBackoff{2'000};
+
+// The host[:port] of "scheme://host[:port][/...]".
+std::string HostOf(const std::string& endpoint) {
+  size_t start = endpoint.find("://");
+  start = start == std::string::npos ? 0 : start + 3;
+  size_t end = endpoint.find('/', start);
+  return endpoint.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+// DynamoDB refused the request without applying it: try again later.
+bool IsThrottling(const std::string& type) {
+  return type == "ProvisionedThroughputExceededException" || type == "ThrottlingException" ||
+         type == "RequestLimitExceeded" || type == "LimitExceededException";
+}
+
+std::string ErrorType(const Json& body) {
+  std::string type = body.is_object() && body.contains("__type") && body["__type"].is_string()
+                         ? body["__type"].get<std::string>()
+                         : "";
+  size_t hash = type.rfind('#');
+  return hash == std::string::npos ? type : type.substr(hash + 1);
+}
+
+std::string ErrorMessage(const Json& body) {
+  for (const char* key : {"message", "Message"}) {
+    if (body.is_object() && body.contains(key) && body[key].is_string()) return body[key].get<std::string>();
+  }
+  return "";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<DynamoClient>> DynamoClient::Create(AwsConfig config, std::shared_ptr<Clock> clock) {
+  auto http = HttpClient::Create({.ca_bundle = config.ca_bundle});
+  if (!http.ok()) return http.status();
+  return std::unique_ptr<DynamoClient>(new DynamoClient(std::move(config), std::move(clock), std::move(*http)));
+}
+
+Result<ApiResult> DynamoClient::Call(const std::string& operation, const Json& request, Repeat repeat) {
+  std::string body = request.dump();
+  std::string target = "DynamoDB_20120810." + operation;
+  std::minstd_rand random{std::random_device{}()};
+  Millis backoff = kFirstBackoff;
+  std::string last_problem;
+  for (int attempt = 1; attempt <= kMaxAttempts; ++attempt) {
+    if (attempt > 1) {
+      ++stats_.retries;
+      // Full jitter: anywhere up to the current step.
+      std::this_thread::sleep_for(Millis(1 + random() % backoff.count()));
+      backoff = std::min(backoff * 2, kMaxBackoff);
+    }
+    std::string amz_date = AmzDate(clock_->NowMillis());
+    SigningRequest signing;
+    signing.headers = {{"Host", HostOf(config_.endpoint)},
+                       {"X-Amz-Date", amz_date},
+                       {"X-Amz-Target", target},
+                       {"Content-Type", "application/x-amz-json-1.0"}};
+    if (!config_.credentials.session_token.empty()) {
+      signing.headers.push_back({"X-Amz-Security-Token", config_.credentials.session_token});
+    }
+    signing.payload = body;
+    auto authorization = Authorization(config_.credentials, {config_.region, "dynamodb", amz_date}, signing);
+    if (!authorization.ok()) return authorization.status();
+    std::vector<std::string> headers;
+    for (const auto& [name, value] : signing.headers) {
+      if (name != "Host") headers.push_back(name + ": " + value);
+    }
+    headers.push_back("Authorization: " + *authorization);
+    headers.push_back("Expect:");  // no 100-continue round trip
+
+    ++stats_.requests;
+    TransportError transport;
+    auto response = http_->Post(config_.endpoint + "/", headers, body, &transport);
+    if (!response) {
+      last_problem = transport.message;
+      if (!transport.retryable) break;
+      if (repeat == Repeat::kUnsafe && transport.maybe_sent) {
+        return Status::IoError(operation + " to " + config_.endpoint + ": " + transport.message +
+                               "; the write may or may not have been applied, so it was not sent again");
+      }
+      continue;
+    }
+    Json parsed = Json::parse(response->body, nullptr, /*allow_exceptions=*/false);
+    if (response->status == 200 && !parsed.is_discarded()) return ApiResult{std::move(parsed), std::nullopt};
+    std::string type = parsed.is_discarded() ? "" : ErrorType(parsed);
+    std::string message = parsed.is_discarded() ? response->body.substr(0, 200) : ErrorMessage(parsed);
+    last_problem = "HTTP " + std::to_string(response->status) + (type.empty() ? "" : " " + type) +
+                   (message.empty() ? "" : ": " + message);
+    if (response->status >= 500) {
+      if (repeat == Repeat::kUnsafe) {
+        return Status::IoError(operation + " failed with " + last_problem +
+                               "; the write may or may not have been applied, so it was not sent again");
+      }
+      continue;
+    }
+    if (IsThrottling(type)) continue;
+    if (type == "UnrecognizedClientException" || type == "InvalidSignatureException" ||
+        type == "MissingAuthenticationTokenException" || type == "AccessDeniedException") {
+      return Status::IoError("DynamoDB refused the credentials: " + last_problem);
+    }
+    return ApiResult{Json(), ApiError{type, message, parsed.is_discarded() ? Json() : parsed}};
+  }
+  return Status::IoError(operation + " to " + config_.endpoint + " failed after " + std::to_string(stats_.retries) +
+                         " retries: " + last_problem);
+}
+
+}  // namespace kvstore::storage::dynamodb

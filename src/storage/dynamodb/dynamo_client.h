@@ -1,0 +1,66 @@
+// One DynamoDB JSON-protocol request: sign it, send it, read the answer, and
+// retry -- with capped exponential backoff and jitter -- only what cannot be
+// applied twice.
+#ifndef KVSTORE_STORAGE_DYNAMODB_DYNAMO_CLIENT_H_
+#define KVSTORE_STORAGE_DYNAMODB_DYNAMO_CLIENT_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "kvstore/clock.h"
+#include "kvstore/status.h"
+#include "storage/dynamodb/aws_config.h"
+#include "storage/dynamodb/http_client.h"
+
+namespace kvstore::storage::dynamodb {
+
+using Json = nlohmann::json;
+
+// Whether a request may be sent again when its first outcome is unknown (a
+// timeout after sending, a 500). Reads, conditional writes on a version and
+// transactions with a client token are safe to repeat; an increment is not.
+enum class Repeat { kSafe, kUnsafe };
+
+struct ApiError {
+  std::string type;     // e.g. "ConditionalCheckFailedException"
+  std::string message;
+  Json body;            // the whole error document (Item, CancellationReasons)
+};
+
+struct ApiResult {
+  Json body;                      // on success
+  std::optional<ApiError> error;  // a definite answer from DynamoDB: not retried
+};
+
+struct CallStats {
+  int requests = 0;
+  int retries = 0;
+};
+
+class DynamoClient {
+ public:
+  static Result<std::unique_ptr<DynamoClient>> Create(AwsConfig config, std::shared_ptr<Clock> clock);
+
+  // IoError when DynamoDB cannot be reached or kept failing after the
+  // retries, or when an unsafe request's outcome is unknown.
+  Result<ApiResult> Call(const std::string& operation, const Json& request, Repeat repeat);
+
+  const AwsConfig& config() const { return config_; }
+  const CallStats& stats() const { return stats_; }
+
+ private:
+  DynamoClient(AwsConfig config, std::shared_ptr<Clock> clock, std::unique_ptr<HttpClient> http)
+      : config_(std::move(config)), clock_(std::move(clock)), http_(std::move(http)) {}
+
+  AwsConfig config_;
+  std::shared_ptr<Clock> clock_;
+  std::unique_ptr<HttpClient> http_;
+  CallStats stats_;
+};
+
+}  // namespace kvstore::storage::dynamodb
+
+#endif  // KVSTORE_STORAGE_DYNAMODB_DYNAMO_CLIENT_H_

@@ -1,0 +1,465 @@
+// Each storage operation is one DynamoDB request when nothing has expired:
+// single-item writes are UpdateItem (a Put too, so that the version counts
+// up) with a ConditionExpression and ALL_NEW / ALL_OLD return values;
+// Transact is TransactWriteItems with a ClientRequestToken. DynamoDB's own
+// TTL deletion can lag by days, so an item past its expiry is made to fail
+// every write condition; the engine then deletes it (on condition it is
+// still expired) and tries the write again.
+#include "storage/dynamodb/dynamodb_engine.h"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "storage/dynamodb/dynamo_client.h"
+#include "storage/dynamodb/item_codec.h"
+
+namespace kvstore::storage::dynamodb {
+namespace {
+
+constexpr int kExpiredRetries = 5;
+constexpr size_t kBatchGetChunk = 100;
+constexpr size_t kBatchWriteChunk = 25;
+
+std::string RandomToken() {
+  static std::mt19937_64 random{std::random_device{}()};
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(random()),
+                static_cast<unsigned long long>(random()));
+  return buf;
+}
+
+class DynamoDbEngine final : public Engine {
+ public:
+  DynamoDbEngine(std::unique_ptr<DynamoClient> client, std::shared_ptr<Clock> clock)
+      : client_(std::move(client)), clock_(std::move(clock)) {}
+
+  Status CreateTable(const std::string& table, const CreateTableOptions& options) override {
+    std::lock_guard lock(mu_);
+    Json request = {{"TableName", Name(table)},
+                    {"AttributeDefinitions", {{{"AttributeName", kPartitionAttr}, {"AttributeType", "S"}},
+                                              {{"AttributeName", kSortAttr}, {"AttributeType", "S"}}}},
+                    {"KeySchema", {{{"AttributeName", kPartitionAttr}, {"KeyType", "HASH"}},
+                                   {{"AttributeName", kSortAttr}, {"KeyType", "RANGE"}}}},
+                    {"BillingMode", "PAY_PER_REQUEST"}};
+    auto created = client_->Call("CreateTable", request, Repeat::kSafe);
+    if (!created.ok()) return created.status();
+    if (created->error) {
+      if (created->error->type == "ResourceInUseException") {
+        return options.if_not_exists ? Status::Ok() : Status::AlreadyExists("table '" + table + "' already exists");
+      }
+      return Failed("creating table " + table, *created->error);
+    }
+    KVSTORE_RETURN_IF_ERROR(WaitUntilActive(table));
+    auto ttl = client_->Call("UpdateTimeToLive",
+                             {{"TableName", Name(table)},
+                              {"TimeToLiveSpecification", {{"AttributeName", kTtlAttr}, {"Enabled", true}}}},
+                             Repeat::kSafe);
+    if (!ttl.ok()) return ttl.status();
+    if (ttl->error) return Failed("turning on TTL for " + table, *ttl->error);
+    return Status::Ok();
+  }
+
+  Status DropTable(const std::string& table, const DropTableOptions& options) override {
+    std::lock_guard lock(mu_);
+    auto dropped = client_->Call("DeleteTable", {{"TableName", Name(table)}}, Repeat::kSafe);
+    if (!dropped.ok()) return dropped.status();
+    if (dropped->error) {
+      if (dropped->error->type == "ResourceNotFoundException") return options.if_exists ? Status::Ok() : Unknown(table);
+      return Failed("dropping table " + table, *dropped->error);
+    }
+    return Status::Ok();
+  }
+
+  Result<std::vector<std::string>> ListTables() override {
+    std::lock_guard lock(mu_);
+    std::vector<std::string> names;
+    Json request = Json::object();
+    const std::string& prefix = client_->config().table_prefix;
+    while (true) {
+      auto page = client_->Call("ListTables", request, Repeat::kSafe);
+      if (!page.ok()) return page.status();
+      if (page->error) return Failed("listing tables", *page->error);
+      for (const Json& name : page->body.value("TableNames", Json::array())) {
+        std::string n = name.get<std::string>();
+        if (n.rfind(prefix, 0) == 0) names.push_back(n.substr(prefix.size()));
+      }
+      if (!page->body.contains("LastEvaluatedTableName")) break;
+      request["ExclusiveStartTableName"] = page->body["LastEvaluatedTableName"];
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+  Result<Item> Get(const std::string& table, const Key& key) override {
+    std::lock_guard lock(mu_);
+    auto item = GetLocked(table, key);
+    if (!item.ok()) return item.status();
+    if (!*item) return Status::NotFound("no such item");
+    return std::move(**item);
+  }
+
+  Result<std::vector<std::optional<Item>>> BatchGet(const std::string& table, const std::vector<Key>& keys) override {
+    std::lock_guard lock(mu_);
+    std::map<std::string, std::optional<Item>> found;
+    if (keys.empty()) {
+      auto probe = Describe(table);
+      if (!probe.ok()) return probe;
+    }
+    for (size_t start = 0; start < keys.size(); start += kBatchGetChunk) {
+      Json wanted = Json::array();
+      std::set<std::string> seen;
+      for (size_t i = start; i < std::min(keys.size(), start + kBatchGetChunk); ++i) {
+        if (seen.insert(keys[i].partition + '\0' + keys[i].sort).second) wanted.push_back(KeyJson(keys[i]));
+      }
+      Json request = {{"RequestItems", {{Name(table), {{"Keys", wanted}, {"ConsistentRead", true}}}}}};
+      for (int round = 0; !request["RequestItems"].empty(); ++round) {
+        if (round > 0) Pause(round);
+        auto page = client_->Call("BatchGetItem", request, Repeat::kSafe);
+        if (!page.ok()) return page.status();
+        if (page->error) return ErrorFor(table, "reading", *page->error);
+        for (const Json& raw : page->body["Responses"].value(Name(table), Json::array())) {
+          auto item = ItemFromJson(raw);
+          if (!item.ok()) return item.status();
+          if (!IsExpired(*item, Now())) found[item->key.partition + '\0' + item->key.sort] = *item;
+        }
+        request["RequestItems"] = page->body.value("UnprocessedKeys", Json::object());
+      }
+    }
+    std::vector<std::optional<Item>> items;
+    for (const Key& key : keys) {
+      auto it = found.find(key.partition + '\0' + key.sort);
+      items.push_back(it == found.end() ? std::nullopt : it->second);
+    }
+    return items;
+  }
+
+  Result<WriteOutcome> Put(const std::string& table, const Item& item, const Condition& condition) override {
+    std::lock_guard lock(mu_);
+    return Write(table, item.key, condition, [&](Expressions& e) { return ReplaceExpression(item, e); });
+  }
+
+  Result<WriteOutcome> Update(const std::string& table, const Key& key, const std::vector<Action>& actions,
+                              const Condition& condition) override {
+    std::lock_guard lock(mu_);
+    return Write(table, key, condition, [&](Expressions& e) { return UpdateExpression(actions, e); });
+  }
+
+  Result<WriteOutcome> Delete(const std::string& table, const Key& key, const Condition& condition) override {
+    std::lock_guard lock(mu_);
+    for (int attempt = 0; attempt < kExpiredRetries; ++attempt) {
+      Expressions e;
+      Json request = {{"TableName", Name(table)}, {"Key", KeyJson(key)}, {"ReturnValues", "ALL_OLD"},
+                      {"ReturnValuesOnConditionCheckFailure", "ALL_OLD"}};
+      request["ConditionExpression"] = WriteCondition(condition, Now(), e);
+      e.AddTo(request);
+      auto done = client_->Call("DeleteItem", request, Repeat::kSafe);
+      if (!done.ok()) return done.status();
+      if (!done->error) {
+        WriteOutcome outcome{.applied = true, .item = std::nullopt};
+        if (done->body.contains("Attributes")) {
+          auto old = ItemFromJson(done->body["Attributes"]);
+          if (!old.ok()) return old.status();
+          if (!IsExpired(*old, Now())) outcome.item = std::move(*old);
+        }
+        return outcome;
+      }
+      auto failed = ConditionFailed(table, key, *done->error);
+      if (!failed.ok() || !failed->applied) return failed;  // applied = "expired item removed, try again"
+    }
+    return Status::IoError("an expired item kept reappearing");
+  }
+
+  Result<QueryPage> Query(const std::string& table, const QueryRequest& request) override {
+    std::lock_guard lock(mu_);
+    QueryPage page;
+    size_t limit = std::max<size_t>(request.limit, 1);
+    Json call = QueryCall(table, request);
+    call["Limit"] = static_cast<int64_t>(std::min<size_t>(limit + 1, 1000));
+    while (true) {
+      auto result = client_->Call("Query", call, Repeat::kSafe);
+      if (!result.ok()) return result.status();
+      if (result->error) return ErrorFor(table, "querying", *result->error);
+      for (const Json& raw : result->body.value("Items", Json::array())) {
+        auto item = ItemFromJson(raw);
+        if (!item.ok()) return item.status();
+        if (!InRange(request, *item)) continue;
+        if (page.items.size() == limit) {
+          page.continue_from = page.items.back().key.sort;
+          return page;
+        }
+        page.items.push_back(std::move(*item));
+      }
+      if (!result->body.contains("LastEvaluatedKey")) return page;
+      call["ExclusiveStartKey"] = result->body["LastEvaluatedKey"];
+    }
+  }
+
+  Result<size_t> Count(const std::string& table, const QueryRequest& request) override {
+    std::lock_guard lock(mu_);
+    Json call = QueryCall(table, request);
+    // Only the keys and expiry come back: enough to drop the expired.
+    call["Select"] = "SPECIFIC_ATTRIBUTES";
+    call["ProjectionExpression"] = "#pk, #skey, #exp";
+    call["ExpressionAttributeNames"]["#skey"] = kSortAttr;
+    call["ExpressionAttributeNames"]["#exp"] = AttributeName(Attr::kExpiresAt);
+    size_t count = 0;
+    while (true) {
+      auto result = client_->Call("Query", call, Repeat::kSafe);
+      if (!result.ok()) return result.status();
+      if (result->error) return ErrorFor(table, "counting", *result->error);
+      for (const Json& raw : result->body.value("Items", Json::array())) {
+        auto item = ItemFromJson(raw);
+        if (!item.ok()) return item.status();
+        if (InRange(request, *item)) ++count;
+      }
+      if (!result->body.contains("LastEvaluatedKey")) return count;
+      call["ExclusiveStartKey"] = result->body["LastEvaluatedKey"];
+    }
+  }
+
+  Result<TransactOutcome> Transact(const std::string& table, const std::vector<WriteOp>& ops) override {
+    std::lock_guard lock(mu_);
+    for (int attempt = 0; attempt < kExpiredRetries; ++attempt) {
+      Json items = Json::array();
+      for (const WriteOp& op : ops) items.push_back(TransactItem(table, op));
+      // The token makes a repeated request a no-op if the first one was applied.
+      Json request = {{"TransactItems", items}, {"ClientRequestToken", RandomToken()}};
+      auto done = client_->Call("TransactWriteItems", request, Repeat::kSafe);
+      if (!done.ok()) return done.status();
+      if (!done->error) return TransactOutcome{.applied = true, .failed_index = 0};
+      if (done->error->type != "TransactionCanceledException") return ErrorFor(table, "writing", *done->error);
+      const Json& reasons = done->error->body.value("CancellationReasons", Json::array());
+      bool removed_expired = false;
+      for (size_t i = 0; i < reasons.size(); ++i) {
+        std::string code = reasons[i].value("Code", "None");
+        if (code == "None") continue;
+        if (code == "ConditionalCheckFailed") {
+          if (reasons[i].contains("Item")) {
+            auto current = ItemFromJson(reasons[i]["Item"]);
+            if (current.ok() && IsExpired(*current, Now())) {
+              KVSTORE_RETURN_IF_ERROR(RemoveExpired(table, current->key));
+              removed_expired = true;
+              break;
+            }
+          }
+          return TransactOutcome{.applied = false, .failed_index = i};
+        }
+        if (code == "TransactionConflict" || code == "ThrottlingError") {
+          removed_expired = true;  // try again
+          Pause(attempt + 1);
+          break;
+        }
+        if (code == "ValidationError") return Status::InvalidArgument("DynamoDB refused the transaction: " + reasons[i].value("Message", ""));
+      }
+      if (!removed_expired) return ErrorFor(table, "writing", *done->error);
+    }
+    return Status::IoError("the transaction kept conflicting with other writers");
+  }
+
+  Status BatchWrite(const std::string& table, const std::vector<WriteOp>& ops) override {
+    std::lock_guard lock(mu_);
+    for (size_t start = 0; start < ops.size(); start += kBatchWriteChunk) {
+      Json writes = Json::array();
+      for (size_t i = start; i < std::min(ops.size(), start + kBatchWriteChunk); ++i) {
+        if (ops[i].type == WriteOp::Type::kDelete) {
+          writes.push_back({{"DeleteRequest", {{"Key", KeyJson(ops[i].key)}}}});
+        } else {
+          Item item = ops[i].item;
+          item.version = 1;
+          writes.push_back({{"PutRequest", {{"Item", ItemJson(item)}}}});
+        }
+      }
+      Json request = {{"RequestItems", {{Name(table), writes}}}};
+      for (int round = 0; !request["RequestItems"].empty(); ++round) {
+        if (round > 0) Pause(round);
+        if (round > 20) return Status::IoError("DynamoDB kept leaving parts of a batch unprocessed");
+        auto done = client_->Call("BatchWriteItem", request, Repeat::kSafe);
+        if (!done.ok()) return done.status();
+        if (done->error) return ErrorFor(table, "writing", *done->error);
+        request["RequestItems"] = done->body.value("UnprocessedItems", Json::object());
+      }
+    }
+    if (ops.empty()) {
+      auto probe = Describe(table);
+      if (!probe.ok()) return probe.status();
+    }
+    return Status::Ok();
+  }
+
+ private:
+  std::string Name(const std::string& table) const { return client_->config().table_prefix + table; }
+  int64_t Now() const { return clock_->NowMillis(); }
+
+  static void Pause(int round) { std::this_thread::sleep_for(Millis(std::min(20 * (1 << std::min(round, 6)), 1000))); }
+
+  Status Unknown(const std::string& table) const {
+    return Status::UnknownTable("table '" + table + "' does not exist; create it with: kvstore create-table " + table);
+  }
+
+  Status Failed(const std::string& doing, const ApiError& error) const {
+    return Status::IoError(doing + ": DynamoDB said " + error.type + (error.message.empty() ? "" : ": " + error.message));
+  }
+
+  Status ErrorFor(const std::string& table, const std::string& doing, const ApiError& error) const {
+    if (error.type == "ResourceNotFoundException") return Unknown(table);
+    if (error.type == "ValidationException") return Status::InvalidArgument("DynamoDB refused the request: " + error.message);
+    return Failed(doing, error);
+  }
+
+  // Ok (empty vector) when the table exists; UnknownTable otherwise.
+  Result<std::vector<std::optional<Item>>> Describe(const std::string& table) {
+    auto described = client_->Call("DescribeTable", {{"TableName", Name(table)}}, Repeat::kSafe);
+    if (!described.ok()) return described.status();
+    if (described->error) return ErrorFor(table, "reading", *described->error);
+    return std::vector<std::optional<Item>>{};
+  }
+
+  Status WaitUntilActive(const std::string& table) {
+    for (int i = 0; i < 600; ++i) {
+      auto described = client_->Call("DescribeTable", {{"TableName", Name(table)}}, Repeat::kSafe);
+      if (!described.ok()) return described.status();
+      if (!described->error && described->body["Table"].value("TableStatus", "") == "ACTIVE") return Status::Ok();
+      std::this_thread::sleep_for(Millis(200));
+    }
+    return Status::IoError("table '" + table + "' did not become ACTIVE within 2 minutes");
+  }
+
+  Result<std::optional<Item>> GetLocked(const std::string& table, const Key& key) {
+    auto got = client_->Call("GetItem", {{"TableName", Name(table)}, {"Key", KeyJson(key)}, {"ConsistentRead", true}},
+                             Repeat::kSafe);
+    if (!got.ok()) return got.status();
+    if (got->error) return ErrorFor(table, "reading", *got->error);
+    if (!got->body.contains("Item")) return std::optional<Item>();
+    auto item = ItemFromJson(got->body["Item"]);
+    if (!item.ok()) return item.status();
+    if (IsExpired(*item, Now())) return std::optional<Item>();
+    return std::optional<Item>(std::move(*item));
+  }
+
+  Status RemoveExpired(const std::string& table, const Key& key) {
+    Expressions e;
+    std::string expires = e.Name(AttributeName(Attr::kExpiresAt));
+    std::string now = e.Value({{"N", std::to_string(Now())}});
+    Json request = {{"TableName", Name(table)}, {"Key", KeyJson(key)}, {"ConditionExpression", expires + " <= " + now}};
+    e.AddTo(request);
+    auto done = client_->Call("DeleteItem", request, Repeat::kSafe);
+    if (!done.ok()) return done.status();
+    if (done->error && done->error->type != "ConditionalCheckFailedException") return ErrorFor(table, "removing an expired item", *done->error);
+    return Status::Ok();
+  }
+
+  // After ConditionalCheckFailedException: the current item (not applied),
+  // or applied = true meaning "an expired item was removed; write again".
+  Result<WriteOutcome> ConditionFailed(const std::string& table, const Key& key, const ApiError& error) {
+    if (error.type == "ResourceNotFoundException") return Unknown(table);
+    if (error.type != "ConditionalCheckFailedException") return ErrorFor(table, "writing", error);
+    if (!error.body.contains("Item")) return WriteOutcome{.applied = false, .item = std::nullopt};
+    auto current = ItemFromJson(error.body["Item"]);
+    if (!current.ok()) return current.status();
+    if (IsExpired(*current, Now())) {
+      KVSTORE_RETURN_IF_ERROR(RemoveExpired(table, key));
+      return WriteOutcome{.applied = true, .item = std::nullopt};
+    }
+    return WriteOutcome{.applied = false, .item = std::move(*current)};
+  }
+
+  template <typename BuildUpdate>
+  Result<WriteOutcome> Write(const std::string& table, const Key& key, const Condition& condition, BuildUpdate build) {
+    for (int attempt = 0; attempt < kExpiredRetries; ++attempt) {
+      Expressions e;
+      Json request = {{"TableName", Name(table)}, {"Key", KeyJson(key)}, {"ReturnValues", "ALL_NEW"},
+                      {"ReturnValuesOnConditionCheckFailure", "ALL_OLD"}};
+      request["UpdateExpression"] = build(e);
+      request["ConditionExpression"] = WriteCondition(condition, Now(), e);
+      e.AddTo(request);
+      auto done = client_->Call("UpdateItem", request, Repeat::kUnsafe);
+      if (!done.ok()) return done.status();
+      if (!done->error) {
+        auto item = ItemFromJson(done->body["Attributes"]);
+        if (!item.ok()) return item.status();
+        return WriteOutcome{.applied = true, .item = std::move(*item)};
+      }
+      auto failed = ConditionFailed(table, key, *done->error);
+      if (!failed.ok() || !failed->applied) return failed;
+    }
+    return Status::IoError("an expired item kept reappearing");
+  }
+
+  Json TransactItem(const std::string& table, const WriteOp& op) {
+    Expressions e;
+    Json item = {{"TableName", Name(table)}, {"Key", KeyJson(op.key)}, {"ReturnValuesOnConditionCheckFailure", "ALL_OLD"}};
+    std::string kind;
+    switch (op.type) {
+      case WriteOp::Type::kPut: kind = "Update"; item["UpdateExpression"] = ReplaceExpression(op.item, e); break;
+      case WriteOp::Type::kUpdate: kind = "Update"; item["UpdateExpression"] = UpdateExpression(op.actions, e); break;
+      case WriteOp::Type::kDelete: kind = "Delete"; break;
+      case WriteOp::Type::kCheck: kind = "ConditionCheck"; break;
+    }
+    item["ConditionExpression"] = WriteCondition(op.condition, Now(), e);
+    e.AddTo(item);
+    return {{kind, item}};
+  }
+
+  // BETWEEN includes its upper end, which the request excludes; and an
+  // expired item is absent.
+  bool InRange(const QueryRequest& request, const Item& item) const {
+    if (request.before && item.key.sort >= *request.before) return false;
+    if (item.key.sort.compare(0, request.prefix.size(), request.prefix) != 0) return false;
+    return !IsExpired(item, Now());
+  }
+
+  // The Query request for a range, without Limit.
+  Json QueryCall(const std::string& table, const QueryRequest& request) {
+    Json call = {{"TableName", Name(table)}, {"ConsistentRead", true}, {"ScanIndexForward", !request.descending}};
+    std::string key_condition = "#pk = :pk";
+    Json values = {{":pk", {{"S", request.partition}}}};
+    // One sort-key condition is allowed: the tightest lower and upper bounds
+    // as one BETWEEN (inclusive; the exclusive ends are dropped when read).
+    std::optional<std::string> low, high;
+    if (!request.prefix.empty()) low = request.prefix;
+    if (request.after && (!low || *request.after + std::string(1, '\0') > *low)) low = *request.after + std::string(1, '\0');
+    if (!request.prefix.empty()) {
+      std::string end = request.prefix;
+      while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xFF) end.pop_back();
+      if (!end.empty()) {
+        end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
+        high = end;
+      }
+    }
+    if (request.before && (!high || *request.before < *high)) high = *request.before;
+    if (low && high) {
+      key_condition += " AND #sk BETWEEN :low AND :high";
+      values[":low"] = {{"S", *low}};
+      values[":high"] = {{"S", *high}};
+    } else if (low) {
+      key_condition += " AND #sk >= :low";
+      values[":low"] = {{"S", *low}};
+    } else if (high) {
+      key_condition += " AND #sk <= :high";
+      values[":high"] = {{"S", *high}};
+    }
+    call["KeyConditionExpression"] = key_condition;
+    call["ExpressionAttributeNames"] = {{"#pk", kPartitionAttr}};
+    if (low || high) call["ExpressionAttributeNames"]["#sk"] = kSortAttr;
+    call["ExpressionAttributeValues"] = values;
+    return call;
+  }
+
+  std::unique_ptr<DynamoClient> client_;
+  std::shared_ptr<Clock> clock_;
+  std::mutex mu_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Engine>> OpenDynamoDbEngine(AwsConfig config, std::shared_ptr<Clock> clock) {
+  auto client = DynamoClient::Create(std::move(config), clock);
+  if (!client.ok()) return client.status();
+  return std::unique_ptr<Engine>(std::make_unique<DynamoDbEngine>(std::move(*client), std::move(clock)));
+}
+
+}  // namespace kvstore::storage::dynamodb
