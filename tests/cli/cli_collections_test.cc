@@ -15,7 +15,7 @@ std::vector<std::string> Lines(const std::string& text) {
   return lines;
 }
 
-TEST_F(CliTest, SetCommands) {
+TEST_P(CliTest, SetCommands) {
   EXPECT_EQ(Cli({"sadd", "tbl", "s", "a", "b", "a"}).out, "2\n");
   EXPECT_EQ(Json({"sadd", "tbl", "s", "c"}), nlohmann::json({{"set", "s"}, {"added", 1}}));
   EXPECT_EQ(Cli({"srem", "tbl", "s", "a", "zz"}).out, "1\n");
@@ -35,7 +35,7 @@ TEST_F(CliTest, SetCommands) {
   ExpectFailure({"sadd", "nosuchtable", "s", "a"}, 2, "does not exist");
 }
 
-TEST_F(CliTest, ListCommands) {
+TEST_P(CliTest, ListCommands) {
   EXPECT_EQ(Cli({"rpush", "tbl", "l", "a", "b", "c"}).out, "3\n");
   EXPECT_EQ(Json({"lpush", "tbl", "l", "x", "y"}), nlohmann::json({{"list", "l"}, {"length", 5}}));
   EXPECT_EQ(Cli({"lrange", "tbl", "l", "0", "-1"}).out, "y\nx\na\nb\nc\n");
@@ -52,12 +52,12 @@ TEST_F(CliTest, ListCommands) {
   ExpectFailure({"rpush", "tbl", "l"}, 2, "VALUE");
 }
 
-TEST_F(CliTest, ListValuesThatAreNotUtf8ComeBackAsBase64InJson) {
+TEST_P(CliTest, ListValuesThatAreNotUtf8ComeBackAsBase64InJson) {
   ASSERT_EQ(Cli({"rpush", "tbl", "l", std::string("\xff\xfe", 2)}).exit_code, 0);
   EXPECT_EQ(Json({"lrange", "tbl", "l", "0", "-1"}), nlohmann::json::parse(R"([{"base64":"//4="}])"));
 }
 
-TEST_F(CliTest, ConcurrentPushersAndPoppersLoseAndDuplicateNothing) {
+TEST_P(CliTest, ConcurrentPushersAndPoppersLoseAndDuplicateNothing) {
   constexpr int kPushers = 4;
   constexpr int kPerPusher = 500;
   constexpr int kPerCall = 5;
@@ -97,7 +97,7 @@ TEST_F(CliTest, ConcurrentPushersAndPoppersLoseAndDuplicateNothing) {
   EXPECT_EQ(Cli({"llen", "tbl", "work"}).out, "0\n");
 }
 
-TEST_F(CliTest, ConcurrentSetWritersKeepTheCountExact) {
+TEST_P(CliTest, ConcurrentSetWritersKeepTheCountExact) {
   // 4 processes add overlapping members; 2 remove some; scard matches smembers.
   std::string adder = "for i in $(seq 40); do \"$KV\" --store \"$STORE\" sadd tbl s m$i m$((i + P)) > /dev/null || exit 1; done";
   std::string remover = "for i in $(seq 1 3 40); do \"$KV\" --store \"$STORE\" srem tbl s m$i > /dev/null || exit 1; done";

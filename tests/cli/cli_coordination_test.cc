@@ -16,7 +16,7 @@ std::string FirstLineField(const std::string& out, int field) {
   return word;
 }
 
-TEST_F(CliTest, LockAcquireReleaseCheckExtend) {
+TEST_P(CliTest, LockAcquireReleaseCheckExtend) {
   RunResult acquired = Cli({"lock-acquire", "tbl", "deploy", "--owner", "alice", "--ttl", "30"});
   EXPECT_EQ(acquired.exit_code, 0) << acquired.err;
   EXPECT_EQ(acquired.out, "1\n");
@@ -39,7 +39,7 @@ TEST_F(CliTest, LockAcquireReleaseCheckExtend) {
   EXPECT_EQ(Json({"lock-acquire", "tbl", "deploy", "--owner", "bob"})["token"], 2);
 }
 
-TEST_F(CliTest, LockExpiresAndWaitTakesItOver) {
+TEST_P(CliTest, LockExpiresAndWaitTakesItOver) {
   ASSERT_EQ(Cli({"lock-acquire", "tbl", "l", "--owner", "a", "--ttl", "0.3"}).exit_code, 0);
   RunResult waited = Cli({"lock-acquire", "tbl", "l", "--owner", "b", "--wait", "5"});
   EXPECT_EQ(waited.exit_code, 0) << waited.err;
@@ -47,7 +47,7 @@ TEST_F(CliTest, LockExpiresAndWaitTakesItOver) {
   ExpectFailure({"lock-acquire", "tbl", "l", "--owner", "c", "--wait", "0.2"}, 1, "held by 'b'");
 }
 
-TEST_F(CliTest, LockBadInput) {
+TEST_P(CliTest, LockBadInput) {
   ExpectFailure({"lock-acquire", "tbl", "l"}, 2, "--owner");
   ExpectFailure({"lock-acquire", "tbl", "l", "--owner", "a", "--ttl", "-3"}, 2, "--ttl");
   ExpectFailure({"lock-acquire", "tbl", "l", "--owner", "a", "--wait", "x"}, 2, "--wait");
@@ -55,14 +55,14 @@ TEST_F(CliTest, LockBadInput) {
   ExpectFailure({"lock-acquire", "nosuchtable", "l", "--owner", "a"}, 2, "does not exist");
 }
 
-TEST_F(CliTest, LockRunPassesTokenAndExitCodeAndReleases) {
+TEST_P(CliTest, LockRunPassesTokenAndExitCodeAndReleases) {
   RunResult run = Cli({"lock-run", "tbl", "job", "--", "sh", "-c", "echo token=$KVSTORE_LOCK_TOKEN; exit 7"});
   EXPECT_EQ(run.exit_code, 7) << run.err;
   EXPECT_EQ(run.out, "token=1\n");
   EXPECT_EQ(Cli({"lock-check", "tbl", "job"}).exit_code, 1) << "released after the command";
 }
 
-TEST_F(CliTest, LockRunLeaseOutlivesACommandThreeTimesTheTtl) {
+TEST_P(CliTest, LockRunLeaseOutlivesACommandThreeTimesTheTtl) {
   std::string marker = dir_.File("during");
   // While the command runs for 3x the TTL, another owner keeps being refused.
   std::string command = "sleep 0.8; \"$0\" --store \"$1\" lock-acquire tbl job --owner thief > \"$2\" 2>&1; "
@@ -75,13 +75,13 @@ TEST_F(CliTest, LockRunLeaseOutlivesACommandThreeTimesTheTtl) {
   EXPECT_EQ(Cli({"lock-check", "tbl", "job"}).exit_code, 1);
 }
 
-TEST_F(CliTest, LockRunReleasesWhenTheCommandIsKilled) {
+TEST_P(CliTest, LockRunReleasesWhenTheCommandIsKilled) {
   RunResult run = Cli({"lock-run", "tbl", "job", "--", "sh", "-c", "kill -9 $$"});
   EXPECT_EQ(run.exit_code, 128 + 9);
   EXPECT_EQ(Cli({"lock-check", "tbl", "job"}).exit_code, 1);
 }
 
-TEST_F(CliTest, LockRunConflictExitCode) {
+TEST_P(CliTest, LockRunConflictExitCode) {
   ASSERT_EQ(Cli({"lock-acquire", "tbl", "job", "--owner", "other"}).exit_code, 0);
   RunResult run = Cli({"lock-run", "tbl", "job", "--conflict-exit-code", "75", "--", "true"});
   EXPECT_EQ(run.exit_code, 75);
@@ -89,7 +89,7 @@ TEST_F(CliTest, LockRunConflictExitCode) {
   EXPECT_EQ(Cli({"lock-run", "tbl", "job", "--wait", "0.1", "--", "true"}).exit_code, 1);
 }
 
-TEST_F(CliTest, LockRunForwardsSignalsToTheCommand) {
+TEST_P(CliTest, LockRunForwardsSignalsToTheCommand) {
   std::string got = dir_.File("got");
   std::string script =
       "export GOT=\"$2\"; \"$0\" --store \"$1\" lock-run tbl job -- sh -c 'trap \"echo term > $GOT; exit 3\" TERM; "
@@ -103,7 +103,7 @@ TEST_F(CliTest, LockRunForwardsSignalsToTheCommand) {
   EXPECT_EQ(Cli({"lock-check", "tbl", "job"}).exit_code, 1);
 }
 
-TEST_F(CliTest, LockRunTerminatesTheCommandWhenTheLeaseIsLost) {
+TEST_P(CliTest, LockRunTerminatesTheCommandWhenTheLeaseIsLost) {
   // The command gives its own lock away; lock-run notices at the next renewal.
   std::string command =
       "\"$0\" --store \"$1\" lock-release tbl job --owner \"$KVSTORE_LOCK_OWNER\" >/dev/null; "
@@ -114,14 +114,14 @@ TEST_F(CliTest, LockRunTerminatesTheCommandWhenTheLeaseIsLost) {
   EXPECT_EQ(Json({"lock-check", "tbl", "job"})["owner"], "thief");
 }
 
-TEST_F(CliTest, LockRunCommandNotFound) {
+TEST_P(CliTest, LockRunCommandNotFound) {
   RunResult run = Cli({"lock-run", "tbl", "job", "--", "no-such-command-kvstore"});
   EXPECT_EQ(run.exit_code, 127);
   EXPECT_NE(run.err.find("cannot run 'no-such-command-kvstore'"), std::string::npos);
   ExpectFailure({"lock-run", "tbl", "job"}, 2, "COMMAND");
 }
 
-TEST_F(CliTest, QueuePushPopAck) {
+TEST_P(CliTest, QueuePushPopAck) {
   EXPECT_EQ(Cli({"queue-push", "tbl", "jobs", "first"}).out, "1\n");
   EXPECT_EQ(Cli({"queue-push", "tbl", "jobs", "-"}, {.stdin_data = std::string("bin\xff\0ary", 8)}).out, "2\n");
   EXPECT_EQ(Json({"queue-push", "tbl", "jobs", "urgent", "--priority", "9"}), nlohmann::json({{"queue", "jobs"}, {"id", "3"}}));
@@ -142,7 +142,7 @@ TEST_F(CliTest, QueuePushPopAck) {
   ExpectFailure({"queue-pop", "tbl", "jobs"}, 1, "queue 'jobs' is empty");
 }
 
-TEST_F(CliTest, QueueConsumerThatDiesGetsItsMessageRedelivered) {
+TEST_P(CliTest, QueueConsumerThatDiesGetsItsMessageRedelivered) {
   ASSERT_EQ(Cli({"queue-push", "tbl", "jobs", "work"}).exit_code, 0);
   ASSERT_EQ(Cli({"queue-pop", "tbl", "jobs", "--visibility-timeout", "0.3"}).exit_code, 0);  // never acked
   ExpectFailure({"queue-pop", "tbl", "jobs"}, 1, "empty");
@@ -151,7 +151,7 @@ TEST_F(CliTest, QueueConsumerThatDiesGetsItsMessageRedelivered) {
   EXPECT_EQ(again["receive_count"], 2);
 }
 
-TEST_F(CliTest, QueuePeekSizeNackDeadLetter) {
+TEST_P(CliTest, QueuePeekSizeNackDeadLetter) {
   ASSERT_EQ(Cli({"queue-push", "tbl", "q", "a"}).exit_code, 0);
   ASSERT_EQ(Cli({"queue-push", "tbl", "q", "b", "--delay", "60"}).exit_code, 0);
   EXPECT_EQ(Cli({"queue-size", "tbl", "q"}).out, "visible 1, in flight 0, delayed 1\n");
@@ -164,7 +164,7 @@ TEST_F(CliTest, QueuePeekSizeNackDeadLetter) {
   EXPECT_EQ(Json({"queue-pop", "tbl", "q.dlq"})["payload"], "a");
 }
 
-TEST_F(CliTest, QueueBadInput) {
+TEST_P(CliTest, QueueBadInput) {
   ExpectFailure({"queue-push", "tbl", "q", "x", "--priority", "high"}, 2, "--priority");
   ExpectFailure({"queue-push", "tbl", "q", "x", "--delay", "-1"}, 2, "--delay");
   ExpectFailure({"queue-pop", "tbl", "q", "--visibility-timeout", "0"}, 2, "visibility timeout");
@@ -172,7 +172,7 @@ TEST_F(CliTest, QueueBadInput) {
   EXPECT_EQ(Cli({"queue-size", "tbl", "q"}).out, "visible 0, in flight 0, delayed 0\n");
 }
 
-TEST_F(CliTest, LeaderElectHeartbeatCheckResign) {
+TEST_P(CliTest, LeaderElectHeartbeatCheckResign) {
   RunResult elected = Cli({"leader-elect", "tbl", "web", "--candidate", "a"});
   EXPECT_EQ(elected.exit_code, 0) << elected.err;
   EXPECT_EQ(elected.out.rfind("leader a, term 1, ", 0), 0u) << elected.out;
@@ -194,7 +194,7 @@ TEST_F(CliTest, LeaderElectHeartbeatCheckResign) {
   EXPECT_EQ(Json({"leader-elect", "tbl", "web", "--candidate", "b"})["term"], 2);
 }
 
-TEST_F(CliTest, LeaderLeaseExpires) {
+TEST_P(CliTest, LeaderLeaseExpires) {
   ASSERT_EQ(Cli({"leader-elect", "tbl", "g", "--candidate", "a", "--ttl", "0.2"}).exit_code, 0);
   usleep(300'000);
   EXPECT_EQ(Cli({"leader-check", "tbl", "g"}).exit_code, 1);

@@ -3,7 +3,7 @@
 namespace kvstore::testing {
 namespace {
 
-TEST_F(CliTest, IncDecGetCounter) {
+TEST_P(CliTest, IncDecGetCounter) {
   EXPECT_EQ(Cli({"get-counter", "tbl", "hits"}).out, "0\n");
   EXPECT_EQ(Cli({"inc", "tbl", "hits"}).out, "1\n");
   EXPECT_EQ(Cli({"inc", "tbl", "hits", "--by", "10"}).out, "11\n");
@@ -17,7 +17,7 @@ TEST_F(CliTest, IncDecGetCounter) {
   EXPECT_EQ(Json({"get", "tbl", "hits"})["value"], -19);
 }
 
-TEST_F(CliTest, CounterOnPlainValueIsWrongType) {
+TEST_P(CliTest, CounterOnPlainValueIsWrongType) {
   ASSERT_EQ(Cli({"set", "tbl", "k", "text"}).exit_code, 0);
   ExpectFailure({"inc", "tbl", "k"}, 2, "holds a value, not a counter");
   ExpectFailure({"get-counter", "tbl", "k"}, 2, "not a counter");
@@ -25,7 +25,7 @@ TEST_F(CliTest, CounterOnPlainValueIsWrongType) {
   EXPECT_EQ(Cli({"get", "tbl", "k"}).out, "text");
 }
 
-TEST_F(CliTest, CounterOverflowChangesNothing) {
+TEST_P(CliTest, CounterOverflowChangesNothing) {
   ASSERT_EQ(Cli({"inc", "tbl", "c", "--by", "9223372036854775807"}).exit_code, 0);
   ExpectFailure({"inc", "tbl", "c"}, 2, "overflow");
   EXPECT_EQ(Cli({"get-counter", "tbl", "c"}).out, "9223372036854775807\n");
@@ -35,7 +35,7 @@ TEST_F(CliTest, CounterOverflowChangesNothing) {
   ExpectFailure({"dec", "tbl", "d"}, 2, "overflow");
 }
 
-TEST_F(CliTest, BadIncrements) {
+TEST_P(CliTest, BadIncrements) {
   ExpectFailure({"inc", "tbl", "c", "--by", "lots"}, 2, "--by 'lots' is not a whole number");
   ExpectFailure({"inc", "tbl", "c", "--by", "1.5"}, 2, "--by");
   ExpectFailure({"inc", "tbl", "c", "--by", "99999999999999999999"}, 2, "64-bit");

@@ -1,4 +1,6 @@
-// Runs the real kvstore binary against a fresh store with one table, "tbl".
+// Runs the real kvstore binary against a fresh store with one table, "tbl":
+// every CLI test runs on the embedded store and on DynamoDB Local (the
+// endpoint in KVSTORE_TEST_DYNAMODB, which scripts/test.sh sets).
 #ifndef KVSTORE_TESTS_CLI_CLI_FIXTURE_H_
 #define KVSTORE_TESTS_CLI_CLI_FIXTURE_H_
 
@@ -7,17 +9,21 @@
 #include <nlohmann/json.hpp>
 
 #include "testing/run.h"
+#include "testing/stores.h"
 #include "testing/temp_dir.h"
 
 namespace kvstore::testing {
 
-class CliTest : public ::testing::Test {
+class CliTest : public ::testing::TestWithParam<StoreKind> {
  protected:
   void SetUp() override {
-    store_ = "sqlite:" + dir_.File("store.db");
+    store_ = PrepareStore(GetParam(), dir_.File("store.db"));
+    ASSERT_FALSE(store_.empty());
     RunResult created = Cli({"create-table", "tbl"});
     ASSERT_EQ(created.exit_code, 0) << created.err;
   }
+
+  bool OnSqlite() const { return GetParam() == StoreKind::kSqlite; }
 
   RunResult Cli(const std::vector<std::string>& args, const RunOptions& options = {}) {
     return Kvstore(store_, args, options);

@@ -5,7 +5,7 @@
 namespace kvstore::testing {
 namespace {
 
-TEST_F(CliTest, SetGetPrintsExactBytes) {
+TEST_P(CliTest, SetGetPrintsExactBytes) {
   RunResult set = Cli({"set", "tbl", "greeting", "hello world"});
   EXPECT_EQ(set.exit_code, 0);
   EXPECT_EQ(set.out, "OK\n");
@@ -15,7 +15,7 @@ TEST_F(CliTest, SetGetPrintsExactBytes) {
   EXPECT_EQ(get.err, "");
 }
 
-TEST_F(CliTest, ValueFromStdinIsBinarySafe) {
+TEST_P(CliTest, ValueFromStdinIsBinarySafe) {
   std::string binary("line1\n\0\xff\x80tail\n", 14);
   ASSERT_EQ(Cli({"set", "tbl", "blob", "-"}, {.stdin_data = binary}).exit_code, 0);
   EXPECT_EQ(Cli({"get", "tbl", "blob"}).out, binary);
@@ -24,20 +24,20 @@ TEST_F(CliTest, ValueFromStdinIsBinarySafe) {
   EXPECT_EQ(doc["value_base64"], "bGluZTEKAP+AdGFpbAo=");
 }
 
-TEST_F(CliTest, ValuesThatLookLikeFlags) {
+TEST_P(CliTest, ValuesThatLookLikeFlags) {
   ASSERT_EQ(Cli({"set", "tbl", "neg", "-5"}).exit_code, 0);
   EXPECT_EQ(Cli({"get", "tbl", "neg"}).out, "-5");
   ASSERT_EQ(Cli({"set", "tbl", "--", "dash", "--not-a-flag"}).exit_code, 0);
   EXPECT_EQ(Cli({"get", "tbl", "dash"}).out, "--not-a-flag");
 }
 
-TEST_F(CliTest, GetMissingKey) {
+TEST_P(CliTest, GetMissingKey) {
   ExpectFailure({"get", "tbl", "nope"}, 1, "key 'nope' not found");
   auto doc = Json({"get", "tbl", "nope"}, 1);
   EXPECT_EQ(doc["error"]["code"], "not_found");
 }
 
-TEST_F(CliTest, JsonGet) {
+TEST_P(CliTest, JsonGet) {
   ASSERT_EQ(Cli({"set", "tbl", "k", "v", "--ttl", "100"}).exit_code, 0);
   auto doc = Json({"get", "tbl", "k"});
   EXPECT_EQ(doc["key"], "k");
@@ -48,7 +48,7 @@ TEST_F(CliTest, JsonGet) {
   EXPECT_EQ(Json({"set", "tbl", "k2", "v"}), nlohmann::json({{"key", "k2"}, {"ok", true}}));
 }
 
-TEST_F(CliTest, TtlExpires) {
+TEST_P(CliTest, TtlExpires) {
   ASSERT_EQ(Cli({"set", "tbl", "brief", "v", "--ttl", "0.2"}).exit_code, 0);
   EXPECT_EQ(Cli({"get", "tbl", "brief"}).exit_code, 0);
   usleep(300'000);
@@ -57,7 +57,7 @@ TEST_F(CliTest, TtlExpires) {
   EXPECT_EQ(Cli({"list", "tbl"}).out, "");
 }
 
-TEST_F(CliTest, ConditionalSet) {
+TEST_P(CliTest, ConditionalSet) {
   ASSERT_EQ(Cli({"set", "tbl", "k", "one", "--if-not-exists"}).exit_code, 0);
   ExpectFailure({"set", "tbl", "k", "two", "--if-not-exists"}, 1, "already exists");
   ExpectFailure({"set", "tbl", "k", "two", "--if-value", "wrong"}, 1, "expected value");
@@ -66,7 +66,7 @@ TEST_F(CliTest, ConditionalSet) {
   ExpectFailure({"set", "tbl", "k", "x", "--if-not-exists", "--if-value", "two"}, 2, "excludes");
 }
 
-TEST_F(CliTest, ExistsAnswersOnStdout) {
+TEST_P(CliTest, ExistsAnswersOnStdout) {
   ASSERT_EQ(Cli({"set", "tbl", "k", "v"}).exit_code, 0);
   RunResult yes = Cli({"exists", "tbl", "k"});
   EXPECT_EQ(yes.exit_code, 0);
@@ -78,7 +78,7 @@ TEST_F(CliTest, ExistsAnswersOnStdout) {
   EXPECT_EQ(Json({"exists", "tbl", "other"}, 1), nlohmann::json({{"key", "other"}, {"exists", false}}));
 }
 
-TEST_F(CliTest, Delete) {
+TEST_P(CliTest, Delete) {
   ASSERT_EQ(Cli({"set", "tbl", "k", "v"}).exit_code, 0);
   ExpectFailure({"delete", "tbl", "k", "--if-value", "x"}, 1, "expected value");
   EXPECT_EQ(Cli({"get", "tbl", "k"}).out, "v");
@@ -90,7 +90,7 @@ TEST_F(CliTest, Delete) {
   EXPECT_EQ(Json({"delete", "tbl", "j"}), nlohmann::json({{"key", "j"}, {"deleted", true}}));
 }
 
-TEST_F(CliTest, ListWithPrefixLimitAfter) {
+TEST_P(CliTest, ListWithPrefixLimitAfter) {
   for (std::string k : {"b", "a:2", "a:1", "c"}) ASSERT_EQ(Cli({"set", "tbl", k, "v"}).exit_code, 0);
   ASSERT_EQ(Cli({"inc", "tbl", "a:3"}).exit_code, 0);
   EXPECT_EQ(Cli({"list", "tbl"}).out, "a:1\na:2\na:3\nb\nc\n");
@@ -106,7 +106,7 @@ TEST_F(CliTest, ListWithPrefixLimitAfter) {
   ExpectFailure({"list", "tbl", "--limit", "many"}, 2, "--limit");
 }
 
-TEST_F(CliTest, BadInputChangesNothing) {
+TEST_P(CliTest, BadInputChangesNothing) {
   ASSERT_EQ(Cli({"set", "tbl", "k", "keep"}).exit_code, 0);
   ExpectFailure({"set", "tbl", "k", "x", "--ttl", "-1"}, 2, "--ttl");
   ExpectFailure({"set", "tbl", "k", "x", "--ttl", "0"}, 2, "ttl must be greater than 0");

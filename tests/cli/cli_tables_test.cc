@@ -3,7 +3,7 @@
 namespace kvstore::testing {
 namespace {
 
-TEST_F(CliTest, CreateListDropTables) {
+TEST_P(CliTest, CreateListDropTables) {
   RunResult created = Cli({"create-table", "second"});
   EXPECT_EQ(created.exit_code, 0);
   EXPECT_EQ(created.out, "OK\n");
@@ -13,32 +13,32 @@ TEST_F(CliTest, CreateListDropTables) {
   EXPECT_EQ(Cli({"list-tables"}).out, "tbl\n");
 }
 
-TEST_F(CliTest, CreateExistingTableIsANegativeAnswer) {
+TEST_P(CliTest, CreateExistingTableIsANegativeAnswer) {
   ExpectFailure({"create-table", "tbl"}, 1, "already exists");
   EXPECT_EQ(Cli({"create-table", "tbl", "--if-not-exists"}).exit_code, 0);
   auto doc = Json({"create-table", "tbl"}, 1);
   EXPECT_EQ(doc["error"]["code"], "already_exists");
 }
 
-TEST_F(CliTest, DropUnknownTable) {
+TEST_P(CliTest, DropUnknownTable) {
   ExpectFailure({"drop-table", "ghost"}, 2, "table 'ghost' does not exist");
   EXPECT_EQ(Cli({"drop-table", "ghost", "--if-exists"}).exit_code, 0);
 }
 
-TEST_F(CliTest, DropTableRemovesItsKeys) {
+TEST_P(CliTest, DropTableRemovesItsKeys) {
   ASSERT_EQ(Cli({"set", "tbl", "k", "v"}).exit_code, 0);
   ASSERT_EQ(Cli({"drop-table", "tbl"}).exit_code, 0);
   ASSERT_EQ(Cli({"create-table", "tbl"}).exit_code, 0);
   EXPECT_EQ(Cli({"get", "tbl", "k"}).exit_code, 1);
 }
 
-TEST_F(CliTest, BadTableNames) {
+TEST_P(CliTest, BadTableNames) {
   ExpectFailure({"create-table", "ab"}, 2, "3 to 255");
   ExpectFailure({"create-table", "no spaces"}, 2, "A-Z a-z 0-9");
   ExpectFailure({"get", "x/y", "k"}, 2, "table name");
 }
 
-TEST_F(CliTest, UsageErrorsExitTwoWithOneLine) {
+TEST_P(CliTest, UsageErrorsExitTwoWithOneLine) {
   ExpectFailure({"create-table"}, 2, "TABLE");
   ExpectFailure({"frobnicate"}, 2, "frobnicate");
   ExpectFailure({"set", "tbl", "k", "v", "--bogus"}, 2, "--bogus");
@@ -47,7 +47,7 @@ TEST_F(CliTest, UsageErrorsExitTwoWithOneLine) {
   EXPECT_EQ(none.exit_code, 2);
 }
 
-TEST_F(CliTest, HelpExitsZero) {
+TEST_P(CliTest, HelpExitsZero) {
   RunResult help = Cli({"--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("create-table"), std::string::npos);
@@ -56,7 +56,7 @@ TEST_F(CliTest, HelpExitsZero) {
   EXPECT_NE(sub.out.find("--if-not-exists"), std::string::npos);
 }
 
-TEST_F(CliTest, StoreFailuresExitThree) {
+TEST_P(CliTest, StoreFailuresExitThree) {
   RunResult folder = Kvstore("sqlite:" + dir_.path(), {"list-tables"});
   EXPECT_EQ(folder.exit_code, 3);
   EXPECT_NE(folder.err.find("folder"), std::string::npos) << folder.err;
@@ -69,7 +69,7 @@ TEST_F(CliTest, StoreFailuresExitThree) {
   EXPECT_EQ(bad_url.exit_code, 2);
 }
 
-TEST_F(CliTest, StoreComesFromEnvironmentThenDefaultPath) {
+TEST_P(CliTest, StoreComesFromEnvironmentThenDefaultPath) {
   std::string env_store = "sqlite:" + dir_.File("env.db");
   RunResult created = RunProcess({KVSTORE_BIN, "create-table", "envtable"}, {.env = {{"KVSTORE_STORE", env_store}}});
   ASSERT_EQ(created.exit_code, 0) << created.err;

@@ -33,7 +33,7 @@ std::string ReadFile(const std::string& path) {
   return cat.out;
 }
 
-TEST_F(CliTest, LockGivesMutualExclusionAndIncreasingTokensAcrossProcesses) {
+TEST_P(CliTest, LockGivesMutualExclusionAndIncreasingTokensAcrossProcesses) {
   constexpr int kProcesses = 8;
   constexpr int kRounds = 25;
   std::string log = dir_.File("log");
@@ -64,7 +64,7 @@ TEST_F(CliTest, LockGivesMutualExclusionAndIncreasingTokensAcrossProcesses) {
   EXPECT_EQ(last_token, kProcesses * kRounds);
 }
 
-TEST_F(CliTest, QueueDeliversEveryMessageToExactlyOneAck) {
+TEST_P(CliTest, QueueDeliversEveryMessageToExactlyOneAck) {
   constexpr int kProducers = 3;
   constexpr int kEach = 200;
   std::string producer =
@@ -91,7 +91,7 @@ TEST_F(CliTest, QueueDeliversEveryMessageToExactlyOneAck) {
   EXPECT_EQ(Cli({"queue-size", "tbl", "work"}).out, "visible 0, in flight 0, delayed 0\n");
 }
 
-TEST_F(CliTest, AtMostOneLeaderPerTermAndTermsNeverDecrease) {
+TEST_P(CliTest, AtMostOneLeaderPerTermAndTermsNeverDecrease) {
   constexpr int kCandidates = 5;
   // Each candidate campaigns with a short lease; now and then the leader resigns.
   std::string script =

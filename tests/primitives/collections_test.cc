@@ -14,14 +14,14 @@ class SetTest : public testing::StoreFixture {
   Sets sets() { return Sets(table()); }
 };
 
-TEST_F(SetTest, AddCountsOnlyNewMembers) {
+TEST_P(SetTest, AddCountsOnlyNewMembers) {
   EXPECT_EQ(*sets().Add("s", {"a", "b", "a"}), 2u);
   EXPECT_EQ(*sets().Add("s", {"b", "c"}), 1u);
   EXPECT_EQ(*sets().Count("s"), 3u);
   EXPECT_EQ(*sets().Members("s"), (Strings{"a", "b", "c"}));
 }
 
-TEST_F(SetTest, RemoveCountsOnlyPresentMembers) {
+TEST_P(SetTest, RemoveCountsOnlyPresentMembers) {
   ASSERT_TRUE(sets().Add("s", {"a", "b"}).ok());
   EXPECT_EQ(*sets().Remove("s", {"a", "zz"}), 1u);
   EXPECT_EQ(*sets().Remove("s", {"a"}), 0u);
@@ -32,13 +32,13 @@ TEST_F(SetTest, RemoveCountsOnlyPresentMembers) {
   EXPECT_EQ(missing.message(), "'a' is not a member of set 's'");
 }
 
-TEST_F(SetTest, MissingSetIsEmpty) {
+TEST_P(SetTest, MissingSetIsEmpty) {
   EXPECT_EQ(*sets().Count("none"), 0u);
   EXPECT_TRUE(sets().Members("none")->empty());
   EXPECT_EQ(*sets().Remove("none", {"x"}), 0u);
 }
 
-TEST_F(SetTest, LargeAddsAreChunkedAndCounted) {
+TEST_P(SetTest, LargeAddsAreChunkedAndCounted) {
   Strings many;
   for (int i = 0; i < 250; ++i) many.push_back("m" + std::to_string(1000 + i));
   EXPECT_EQ(*sets().Add("big", many), 250u);
@@ -46,14 +46,14 @@ TEST_F(SetTest, LargeAddsAreChunkedAndCounted) {
   EXPECT_EQ(sets().Members("big")->size(), 250u);
 }
 
-TEST_F(SetTest, MembersInByteOrderAndSetsDoNotClashWithKeys) {
+TEST_P(SetTest, MembersInByteOrderAndSetsDoNotClashWithKeys) {
   ASSERT_TRUE(KeyValue(table()).Set("s", "a value").ok());
   ASSERT_TRUE(sets().Add("s", {"\xc3\xa9", "b", "B", "a"}).ok());
   EXPECT_EQ(*sets().Members("s"), (Strings{"B", "a", "b", "\xc3\xa9"}));
   EXPECT_EQ(KeyValue(table()).Get("s")->value, "a value");
 }
 
-TEST_F(SetTest, BadInputChangesNothing) {
+TEST_P(SetTest, BadInputChangesNothing) {
   EXPECT_TRUE(sets().Add("s", {}).status().Is(Code::kInvalidArgument));
   EXPECT_TRUE(sets().Add("s", {"ok", ""}).status().Is(Code::kInvalidArgument));
   EXPECT_TRUE(sets().Add("", {"a"}).status().Is(Code::kInvalidArgument));
@@ -66,14 +66,14 @@ class ListTest : public testing::StoreFixture {
   Strings All() { return *lists().Range("l", 0, -1); }
 };
 
-TEST_F(ListTest, PushFollowsRedisOrder) {
+TEST_P(ListTest, PushFollowsRedisOrder) {
   EXPECT_EQ(*lists().Push("l", End::kBack, {"a", "b", "c"}), 3u);
   EXPECT_EQ(*lists().Push("l", End::kFront, {"x", "y"}), 5u);
   EXPECT_EQ(All(), (Strings{"y", "x", "a", "b", "c"}));
   EXPECT_EQ(*lists().Length("l"), 5u);
 }
 
-TEST_F(ListTest, PopFromEitherEnd) {
+TEST_P(ListTest, PopFromEitherEnd) {
   ASSERT_TRUE(lists().Push("l", End::kBack, {"a", "b", "c", "d"}).ok());
   EXPECT_EQ(*lists().Pop("l", End::kFront), (Strings{"a"}));
   EXPECT_EQ(*lists().Pop("l", End::kBack, 2), (Strings{"d", "c"}));
@@ -86,7 +86,7 @@ TEST_F(ListTest, PopFromEitherEnd) {
   EXPECT_EQ(All(), (Strings{"again"}));
 }
 
-TEST_F(ListTest, RangeUsesRedisIndexRules) {
+TEST_P(ListTest, RangeUsesRedisIndexRules) {
   ASSERT_TRUE(lists().Push("l", End::kBack, {"0", "1", "2", "3", "4"}).ok());
   EXPECT_EQ(*lists().Range("l", 0, -1), (Strings{"0", "1", "2", "3", "4"}));
   EXPECT_EQ(*lists().Range("l", 1, 2), (Strings{"1", "2"}));
@@ -99,7 +99,7 @@ TEST_F(ListTest, RangeUsesRedisIndexRules) {
   EXPECT_TRUE(lists().Range("none", 0, -1)->empty());
 }
 
-TEST_F(ListTest, RangeAfterPopsFromTheFront) {
+TEST_P(ListTest, RangeAfterPopsFromTheFront) {
   ASSERT_TRUE(lists().Push("l", End::kBack, {"a", "b", "c"}).ok());
   ASSERT_TRUE(lists().Pop("l", End::kFront).ok());
   ASSERT_TRUE(lists().Push("l", End::kFront, {"z"}).ok());
@@ -107,7 +107,7 @@ TEST_F(ListTest, RangeAfterPopsFromTheFront) {
   EXPECT_EQ(All(), (Strings{"z", "b", "c"}));
 }
 
-TEST_F(ListTest, LongListsPageAndBinaryValuesSurvive) {
+TEST_P(ListTest, LongListsPageAndBinaryValuesSurvive) {
   Strings values;
   for (int i = 0; i < 2500; ++i) values.push_back(std::to_string(i));
   ASSERT_EQ(*lists().Push("l", End::kBack, values), 2500u);
@@ -117,12 +117,15 @@ TEST_F(ListTest, LongListsPageAndBinaryValuesSurvive) {
   EXPECT_EQ(*lists().Range("b", 0, -1), (Strings{binary, ""}));
 }
 
-TEST_F(ListTest, BadInputChangesNothing) {
+TEST_P(ListTest, BadInputChangesNothing) {
   EXPECT_TRUE(lists().Push("l", End::kBack, {}).status().Is(Code::kInvalidArgument));
   EXPECT_TRUE(lists().Push("l", End::kBack, {"ok", std::string(262145, 'x')}).status().Is(Code::kInvalidArgument));
   EXPECT_TRUE(lists().Pop("l", End::kBack, 0).status().Is(Code::kInvalidArgument));
   EXPECT_EQ(*lists().Length("l"), 0u);
 }
+
+KVSTORE_ON_EVERY_STORE(SetTest);
+KVSTORE_ON_EVERY_STORE(ListTest);
 
 }  // namespace
 }  // namespace kvstore

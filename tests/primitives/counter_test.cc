@@ -17,9 +17,9 @@ class CounterTest : public testing::StoreFixture {
   Counters counters() { return Counters(table()); }
 };
 
-TEST_F(CounterTest, MissingCounterReadsZero) { EXPECT_EQ(*counters().Get("c"), 0); }
+TEST_P(CounterTest, MissingCounterReadsZero) { EXPECT_EQ(*counters().Get("c"), 0); }
 
-TEST_F(CounterTest, AddReturnsTheNewValue) {
+TEST_P(CounterTest, AddReturnsTheNewValue) {
   EXPECT_EQ(*counters().Add("c", 1), 1);
   EXPECT_EQ(*counters().Add("c", 10), 11);
   EXPECT_EQ(*counters().Add("c", -20), -9);
@@ -27,7 +27,7 @@ TEST_F(CounterTest, AddReturnsTheNewValue) {
   EXPECT_EQ(*counters().Get("c"), -9);
 }
 
-TEST_F(CounterTest, PlainValueIsAWrongTypeAndStaysUnchanged) {
+TEST_P(CounterTest, PlainValueIsAWrongTypeAndStaysUnchanged) {
   ASSERT_TRUE(KeyValue(table()).Set("k", "hello").ok());
   auto added = counters().Add("k", 1);
   EXPECT_TRUE(added.status().Is(Code::kWrongType));
@@ -36,7 +36,7 @@ TEST_F(CounterTest, PlainValueIsAWrongTypeAndStaysUnchanged) {
   EXPECT_EQ(KeyValue(table()).Get("k")->value, "hello");
 }
 
-TEST_F(CounterTest, OverflowIsAnErrorThatChangesNothing) {
+TEST_P(CounterTest, OverflowIsAnErrorThatChangesNothing) {
   ASSERT_EQ(*counters().Add("c", kMax - 1), kMax - 1);
   EXPECT_EQ(*counters().Add("c", 1), kMax);
   EXPECT_TRUE(counters().Add("c", 1).status().Is(Code::kOutOfRange));
@@ -49,16 +49,18 @@ TEST_F(CounterTest, OverflowIsAnErrorThatChangesNothing) {
   EXPECT_EQ(*counters().Add("d", kMax), -1);
 }
 
-TEST_F(CounterTest, ExpiredKeyStartsAFreshCounter) {
+TEST_P(CounterTest, ExpiredKeyStartsAFreshCounter) {
   ASSERT_TRUE(KeyValue(table()).Set("k", "v", {.ttl = Millis(10)}).ok());
   clock_->Advance(Millis(10));
   EXPECT_EQ(*counters().Add("k", 5), 5);
 }
 
-TEST_F(CounterTest, BadNames) {
+TEST_P(CounterTest, BadNames) {
   EXPECT_TRUE(counters().Add("", 1).status().Is(Code::kInvalidArgument));
   EXPECT_TRUE(counters().Get(std::string(513, 'c')).status().Is(Code::kInvalidArgument));
 }
+
+KVSTORE_ON_EVERY_STORE(CounterTest);
 
 }  // namespace
 }  // namespace kvstore

@@ -20,7 +20,7 @@ class KeyValueTest : public testing::StoreFixture {
   }
 };
 
-TEST_F(KeyValueTest, SetThenGet) {
+TEST_P(KeyValueTest, SetThenGet) {
   ASSERT_TRUE(kv().Set("greeting", "hello").ok());
   auto entry = kv().Get("greeting");
   ASSERT_TRUE(entry.ok());
@@ -29,20 +29,20 @@ TEST_F(KeyValueTest, SetThenGet) {
   EXPECT_FALSE(entry->expires_at_ms.has_value());
 }
 
-TEST_F(KeyValueTest, SetOverwrites) {
+TEST_P(KeyValueTest, SetOverwrites) {
   ASSERT_TRUE(kv().Set("k", "one").ok());
   ASSERT_TRUE(kv().Set("k", "two").ok());
   EXPECT_EQ(kv().Get("k")->value, "two");
 }
 
-TEST_F(KeyValueTest, MissingKeyIsNotFoundNamingTheKey) {
+TEST_P(KeyValueTest, MissingKeyIsNotFoundNamingTheKey) {
   auto entry = kv().Get("nope");
   EXPECT_TRUE(entry.status().Is(Code::kNotFound));
   EXPECT_EQ(entry.status().message(), "key 'nope' not found");
   EXPECT_TRUE(kv().Exists("nope").Is(Code::kNotFound));
 }
 
-TEST_F(KeyValueTest, TtlExpiresTheKeyForEveryRead) {
+TEST_P(KeyValueTest, TtlExpiresTheKeyForEveryRead) {
   ASSERT_TRUE(kv().Set("session", "abc", {.ttl = Millis(1500)}).ok());
   EXPECT_EQ(kv().Get("session")->expires_at_ms, clock_->NowMillis() + 1500);
   clock_->Advance(Millis(1499));
@@ -54,14 +54,14 @@ TEST_F(KeyValueTest, TtlExpiresTheKeyForEveryRead) {
   EXPECT_TRUE(kv().Delete("session").Is(Code::kNotFound));
 }
 
-TEST_F(KeyValueTest, SetWithoutTtlClearsAnEarlierTtl) {
+TEST_P(KeyValueTest, SetWithoutTtlClearsAnEarlierTtl) {
   ASSERT_TRUE(kv().Set("k", "a", {.ttl = Millis(10)}).ok());
   ASSERT_TRUE(kv().Set("k", "b").ok());
   clock_->Advance(Millis(100));
   EXPECT_EQ(kv().Get("k")->value, "b");
 }
 
-TEST_F(KeyValueTest, IfNotExists) {
+TEST_P(KeyValueTest, IfNotExists) {
   ASSERT_TRUE(kv().Set("k", "first", {.if_not_exists = true}).ok());
   Status again = kv().Set("k", "second", {.if_not_exists = true});
   EXPECT_TRUE(again.Is(Code::kConditionFailed));
@@ -69,13 +69,13 @@ TEST_F(KeyValueTest, IfNotExists) {
   EXPECT_EQ(kv().Get("k")->value, "first");
 }
 
-TEST_F(KeyValueTest, IfNotExistsTakesOverAnExpiredKey) {
+TEST_P(KeyValueTest, IfNotExistsTakesOverAnExpiredKey) {
   ASSERT_TRUE(kv().Set("k", "old", {.ttl = Millis(5)}).ok());
   clock_->Advance(Millis(5));
   EXPECT_TRUE(kv().Set("k", "new", {.if_not_exists = true}).ok());
 }
 
-TEST_F(KeyValueTest, IfValueIsCompareAndSwap) {
+TEST_P(KeyValueTest, IfValueIsCompareAndSwap) {
   ASSERT_TRUE(kv().Set("k", "v1").ok());
   EXPECT_TRUE(kv().Set("k", "v2", {.if_value = "v1"}).ok());
   EXPECT_TRUE(kv().Set("k", "v3", {.if_value = "v1"}).Is(Code::kConditionFailed));
@@ -84,11 +84,11 @@ TEST_F(KeyValueTest, IfValueIsCompareAndSwap) {
   EXPECT_TRUE(kv().Exists("missing").Is(Code::kNotFound));
 }
 
-TEST_F(KeyValueTest, BothConditionsTogetherAreRejected) {
+TEST_P(KeyValueTest, BothConditionsTogetherAreRejected) {
   EXPECT_TRUE(kv().Set("k", "v", {.if_not_exists = true, .if_value = "x"}).Is(Code::kInvalidArgument));
 }
 
-TEST_F(KeyValueTest, Delete) {
+TEST_P(KeyValueTest, Delete) {
   ASSERT_TRUE(kv().Set("k", "v").ok());
   EXPECT_TRUE(kv().Delete("k", {.if_value = "other"}).Is(Code::kConditionFailed));
   EXPECT_TRUE(kv().Exists("k").ok());
@@ -97,7 +97,7 @@ TEST_F(KeyValueTest, Delete) {
   EXPECT_TRUE(kv().Delete("k").Is(Code::kNotFound));
 }
 
-TEST_F(KeyValueTest, ListInByteOrderWithPrefixLimitAndAfter) {
+TEST_P(KeyValueTest, ListInByteOrderWithPrefixLimitAndAfter) {
   for (std::string k : {"user:2", "user:10", "user:1", "task:1", "users"}) ASSERT_TRUE(kv().Set(k, "v").ok());
   EXPECT_EQ(Keys(), (std::vector<std::string>{"task:1", "user:1", "user:10", "user:2", "users"}));
   EXPECT_EQ(Keys({.prefix = "user:"}), (std::vector<std::string>{"user:1", "user:10", "user:2"}));
@@ -105,13 +105,13 @@ TEST_F(KeyValueTest, ListInByteOrderWithPrefixLimitAndAfter) {
   EXPECT_EQ(Keys({.prefix = "user:", .after = "user:10"}), (std::vector<std::string>{"user:2"}));
 }
 
-TEST_F(KeyValueTest, ListPagesThroughMoreThanOneEnginePage) {
+TEST_P(KeyValueTest, ListPagesThroughMoreThanOneEnginePage) {
   for (int i = 0; i < 2500; ++i) ASSERT_TRUE(kv().Set("k" + std::to_string(10000 + i), "v").ok());
   EXPECT_EQ(Keys().size(), 2500u);
   EXPECT_EQ(Keys({.limit = 1001}).size(), 1001u);
 }
 
-TEST_F(KeyValueTest, ListShowsCountersWithTheirValue) {
+TEST_P(KeyValueTest, ListShowsCountersWithTheirValue) {
   ASSERT_TRUE(Counters(table()).Add("hits", 3).ok());
   auto entries = kv().List();
   ASSERT_EQ(entries->size(), 1u);
@@ -119,7 +119,7 @@ TEST_F(KeyValueTest, ListShowsCountersWithTheirValue) {
   EXPECT_EQ((*entries)[0].value, "3");
 }
 
-TEST_F(KeyValueTest, BinaryValuesAndLimits) {
+TEST_P(KeyValueTest, BinaryValuesAndLimits) {
   std::string binary("\0\xff\n\x01", 4);
   ASSERT_TRUE(kv().Set("bin", binary).ok());
   EXPECT_EQ(kv().Get("bin")->value, binary);
@@ -135,7 +135,7 @@ TEST_F(KeyValueTest, BinaryValuesAndLimits) {
   EXPECT_TRUE(kv().Exists("k").Is(Code::kNotFound));
 }
 
-TEST_F(KeyValueTest, UnknownTable) {
+TEST_P(KeyValueTest, UnknownTable) {
   auto other = store_->OpenTable("nope");
   ASSERT_TRUE(other.ok());
   EXPECT_TRUE(KeyValue(*other).Set("k", "v").Is(Code::kUnknownTable));
@@ -144,7 +144,7 @@ TEST_F(KeyValueTest, UnknownTable) {
   EXPECT_TRUE(KeyValue(*other).Delete("k").Is(Code::kUnknownTable));
 }
 
-TEST_F(KeyValueTest, GetOfACounterGivesItsDecimalValue) {
+TEST_P(KeyValueTest, GetOfACounterGivesItsDecimalValue) {
   ASSERT_TRUE(Counters(table()).Add("c", -42).ok());
   auto entry = kv().Get("c");
   EXPECT_EQ(entry->kind, KeyKind::kCounter);
@@ -152,6 +152,8 @@ TEST_F(KeyValueTest, GetOfACounterGivesItsDecimalValue) {
   ASSERT_TRUE(kv().Set("c", "plain").ok()) << "set replaces a counter, as in Redis";
   EXPECT_TRUE(Counters(table()).Get("c").status().Is(Code::kWrongType));
 }
+
+KVSTORE_ON_EVERY_STORE(KeyValueTest);
 
 }  // namespace
 }  // namespace kvstore

@@ -17,7 +17,7 @@ class LeaderTest : public testing::StoreFixture {
   }
 };
 
-TEST_F(LeaderTest, FirstCandidateLeadsOthersSeeIt) {
+TEST_P(LeaderTest, FirstCandidateLeadsOthersSeeIt) {
   CampaignResult a = Campaign("a");
   EXPECT_TRUE(a.elected);
   EXPECT_EQ(a.group.leader, "a");
@@ -28,14 +28,14 @@ TEST_F(LeaderTest, FirstCandidateLeadsOthersSeeIt) {
   EXPECT_EQ(elections().Check("web")->leader, "a");
 }
 
-TEST_F(LeaderTest, LeaderCampaigningAgainKeepsItsTerm) {
+TEST_P(LeaderTest, LeaderCampaigningAgainKeepsItsTerm) {
   Campaign("a");
   CampaignResult again = Campaign("a");
   EXPECT_TRUE(again.elected);
   EXPECT_EQ(again.group.term, 1);
 }
 
-TEST_F(LeaderTest, HeartbeatsKeepLeadershipAndExpiryEndsIt) {
+TEST_P(LeaderTest, HeartbeatsKeepLeadershipAndExpiryEndsIt) {
   Campaign("a");
   for (int i = 0; i < 5; ++i) {
     clock_->Advance(Millis(900));
@@ -50,7 +50,7 @@ TEST_F(LeaderTest, HeartbeatsKeepLeadershipAndExpiryEndsIt) {
   EXPECT_EQ(b.group.term, 2);
 }
 
-TEST_F(LeaderTest, OnlyTheLeaderResignsAndTheTermNeverGoesBack) {
+TEST_P(LeaderTest, OnlyTheLeaderResignsAndTheTermNeverGoesBack) {
   Campaign("a");
   EXPECT_TRUE(elections().Resign("web", "b").Is(Code::kConditionFailed));
   EXPECT_TRUE(elections().Resign("web", "a").ok());
@@ -62,12 +62,14 @@ TEST_F(LeaderTest, OnlyTheLeaderResignsAndTheTermNeverGoesBack) {
   EXPECT_EQ(Campaign("a").group.term, 3);
 }
 
-TEST_F(LeaderTest, HeartbeatByNonLeaderNamesTheLeader) {
+TEST_P(LeaderTest, HeartbeatByNonLeaderNamesTheLeader) {
   Campaign("a");
   auto hb = elections().Heartbeat("web", "b");
   EXPECT_TRUE(hb.status().Is(Code::kConditionFailed));
   EXPECT_EQ(hb.status().message(), "'b' is not the leader of group 'web'; the leader is 'a'");
 }
+
+KVSTORE_ON_EVERY_STORE(LeaderTest);
 
 }  // namespace
 }  // namespace kvstore

@@ -18,7 +18,7 @@ class LockTest : public testing::StoreFixture {
   }
 };
 
-TEST_F(LockTest, FreeLockIsAcquiredWithTokenOne) {
+TEST_P(LockTest, FreeLockIsAcquiredWithTokenOne) {
   AcquireResult r = Acquire("alice", {.ttl = Millis(5000)});
   EXPECT_TRUE(r.acquired);
   EXPECT_EQ(r.lock.token, 1);
@@ -26,7 +26,7 @@ TEST_F(LockTest, FreeLockIsAcquiredWithTokenOne) {
   EXPECT_EQ(r.lock.expires_at_ms, clock_->NowMillis() + 5000);
 }
 
-TEST_F(LockTest, HeldLockIsRefusedAndShowsHolder) {
+TEST_P(LockTest, HeldLockIsRefusedAndShowsHolder) {
   Acquire("alice");
   AcquireResult r = Acquire("bob");
   EXPECT_FALSE(r.acquired);
@@ -34,7 +34,7 @@ TEST_F(LockTest, HeldLockIsRefusedAndShowsHolder) {
   EXPECT_EQ(r.lock.token, 1);
 }
 
-TEST_F(LockTest, ReacquireByHolderRenewsWithSameToken) {
+TEST_P(LockTest, ReacquireByHolderRenewsWithSameToken) {
   Acquire("alice", {.ttl = Millis(1000)});
   clock_->Advance(Millis(900));
   AcquireResult again = Acquire("alice", {.ttl = Millis(1000)});
@@ -43,7 +43,7 @@ TEST_F(LockTest, ReacquireByHolderRenewsWithSameToken) {
   EXPECT_EQ(again.lock.expires_at_ms, clock_->NowMillis() + 1000);
 }
 
-TEST_F(LockTest, ExpiredLeaseIsFreeForAnyoneWithAGreaterToken) {
+TEST_P(LockTest, ExpiredLeaseIsFreeForAnyoneWithAGreaterToken) {
   Acquire("alice", {.ttl = Millis(1000)});
   clock_->Advance(Millis(1000));
   EXPECT_FALSE(locks().Check("deploy")->held);
@@ -56,7 +56,7 @@ TEST_F(LockTest, ExpiredLeaseIsFreeForAnyoneWithAGreaterToken) {
   EXPECT_EQ(locks().Check("deploy")->owner, "bob");
 }
 
-TEST_F(LockTest, TokensKeepGrowingAcrossReleases) {
+TEST_P(LockTest, TokensKeepGrowingAcrossReleases) {
   for (int i = 1; i <= 5; ++i) {
     std::string owner = "owner" + std::to_string(i);
     AcquireResult r = Acquire(owner);
@@ -69,7 +69,7 @@ TEST_F(LockTest, TokensKeepGrowingAcrossReleases) {
   EXPECT_EQ(free.token, 5) << "a free lock still reports the last token issued";
 }
 
-TEST_F(LockTest, OnlyTheOwnerReleases) {
+TEST_P(LockTest, OnlyTheOwnerReleases) {
   Acquire("alice");
   Status wrong = locks().Release("deploy", "bob");
   EXPECT_TRUE(wrong.Is(Code::kConditionFailed));
@@ -79,7 +79,7 @@ TEST_F(LockTest, OnlyTheOwnerReleases) {
   EXPECT_TRUE(locks().Release("deploy", "alice").Is(Code::kConditionFailed));
 }
 
-TEST_F(LockTest, ExtendRestartsTheLease) {
+TEST_P(LockTest, ExtendRestartsTheLease) {
   Acquire("alice", {.ttl = Millis(1000)});
   clock_->Advance(Millis(800));
   auto extended = locks().Extend("deploy", "alice", Millis(1000));
@@ -90,7 +90,7 @@ TEST_F(LockTest, ExtendRestartsTheLease) {
   EXPECT_TRUE(locks().Extend("deploy", "bob").status().Is(Code::kConditionFailed));
 }
 
-TEST_F(LockTest, WaitRetriesUntilTheLeaseRunsOut) {
+TEST_P(LockTest, WaitRetriesUntilTheLeaseRunsOut) {
   Acquire("alice", {.ttl = Millis(3000)});
   int64_t start = clock_->NowMillis();
   AcquireResult bob = Acquire("bob", {.ttl = Millis(1000), .wait = Millis(5000)});
@@ -99,7 +99,7 @@ TEST_F(LockTest, WaitRetriesUntilTheLeaseRunsOut) {
   EXPECT_LT(clock_->NowMillis() - start, 3000 + 100) << "backoff is capped, so the waiter notices promptly";
 }
 
-TEST_F(LockTest, WaitGivesUpAfterTheWait) {
+TEST_P(LockTest, WaitGivesUpAfterTheWait) {
   Acquire("alice", {.ttl = Millis(10000)});
   int64_t start = clock_->NowMillis();
   AcquireResult bob = Acquire("bob", {.wait = Millis(500)});
@@ -107,19 +107,21 @@ TEST_F(LockTest, WaitGivesUpAfterTheWait) {
   EXPECT_EQ(clock_->NowMillis() - start, 500);
 }
 
-TEST_F(LockTest, LockNamesDoNotClashWithKeys) {
+TEST_P(LockTest, LockNamesDoNotClashWithKeys) {
   ASSERT_TRUE(KeyValue(table()).Set("deploy", "a value").ok());
   EXPECT_TRUE(Acquire("alice").acquired);
   EXPECT_EQ(KeyValue(table()).Get("deploy")->value, "a value");
 }
 
-TEST_F(LockTest, BadInput) {
+TEST_P(LockTest, BadInput) {
   EXPECT_TRUE(locks().Acquire("", "a").status().Is(Code::kInvalidArgument));
   EXPECT_TRUE(locks().Acquire("l", "").status().Is(Code::kInvalidArgument));
   EXPECT_TRUE(locks().Acquire("l", "a", {.ttl = Millis(0)}).status().Is(Code::kInvalidArgument));
   EXPECT_TRUE(locks().Acquire("l", "a", {.wait = Millis(-1)}).status().Is(Code::kInvalidArgument));
   EXPECT_FALSE(locks().Check("l")->held) << "rejected calls change nothing";
 }
+
+KVSTORE_ON_EVERY_STORE(LockTest);
 
 }  // namespace
 }  // namespace kvstore

@@ -24,7 +24,7 @@ class QueueTest : public testing::StoreFixture {
   std::vector<Message> Peek(size_t n) { return *queues().Peek("jobs", n); }
 };
 
-TEST_F(QueueTest, FifoWithinAPriorityHigherPriorityFirst) {
+TEST_P(QueueTest, FifoWithinAPriorityHigherPriorityFirst) {
   Push("a");
   Push("b");
   Push("urgent", {.priority = 10});
@@ -35,7 +35,7 @@ TEST_F(QueueTest, FifoWithinAPriorityHigherPriorityFirst) {
   EXPECT_TRUE(Pop().status().Is(Code::kNotFound));
 }
 
-TEST_F(QueueTest, PushReturnsIncreasingIds) {
+TEST_P(QueueTest, PushReturnsIncreasingIds) {
   EXPECT_EQ(Push("a"), "1");
   EXPECT_EQ(Push("b"), "2");
   auto m = Pop();
@@ -44,7 +44,7 @@ TEST_F(QueueTest, PushReturnsIncreasingIds) {
   EXPECT_FALSE(m->receipt.empty());
 }
 
-TEST_F(QueueTest, PoppedMessageIsInvisibleUntilItsTimeoutThenRedelivered) {
+TEST_P(QueueTest, PoppedMessageIsInvisibleUntilItsTimeoutThenRedelivered) {
   Push("job");
   auto first = Pop({.visibility_timeout = Millis(1000)});
   ASSERT_TRUE(first.ok());
@@ -65,7 +65,7 @@ TEST_F(QueueTest, PoppedMessageIsInvisibleUntilItsTimeoutThenRedelivered) {
   EXPECT_EQ(size.visible + size.in_flight + size.delayed, 0u);
 }
 
-TEST_F(QueueTest, AckAfterTimeoutButBeforeRedeliveryStillWorks) {
+TEST_P(QueueTest, AckAfterTimeoutButBeforeRedeliveryStillWorks) {
   Push("job");
   auto m = Pop({.visibility_timeout = Millis(100)});
   clock_->Advance(Millis(200));
@@ -75,7 +75,7 @@ TEST_F(QueueTest, AckAfterTimeoutButBeforeRedeliveryStillWorks) {
   EXPECT_TRUE(Pop().status().Is(Code::kNotFound));
 }
 
-TEST_F(QueueTest, DelayedMessageAppearsWhenItsDelayPasses) {
+TEST_P(QueueTest, DelayedMessageAppearsWhenItsDelayPasses) {
   Push("later", {.delay = Millis(500)});
   Push("now");
   EXPECT_EQ(Size().delayed, 1u);
@@ -86,7 +86,7 @@ TEST_F(QueueTest, DelayedMessageAppearsWhenItsDelayPasses) {
   EXPECT_EQ(PopPayload(), "later");
 }
 
-TEST_F(QueueTest, PopWaitsForAMessage) {
+TEST_P(QueueTest, PopWaitsForAMessage) {
   Push("later", {.delay = Millis(300)});
   int64_t start = clock_->NowMillis();
   EXPECT_EQ(PopPayload({.wait = Millis(1000)}), "later");
@@ -96,7 +96,7 @@ TEST_F(QueueTest, PopWaitsForAMessage) {
   EXPECT_EQ(clock_->NowMillis() - start, 200);
 }
 
-TEST_F(QueueTest, NackMakesAMessageVisibleAgainEarly) {
+TEST_P(QueueTest, NackMakesAMessageVisibleAgainEarly) {
   Push("job");
   auto m = Pop({.visibility_timeout = Millis(60000)});
   ASSERT_TRUE(queues().Nack("jobs", m->receipt).ok());
@@ -110,7 +110,7 @@ TEST_F(QueueTest, NackMakesAMessageVisibleAgainEarly) {
   EXPECT_EQ(Pop()->receive_count, 3);
 }
 
-TEST_F(QueueTest, MaxReceivesMovesToDeadLetterQueue) {
+TEST_P(QueueTest, MaxReceivesMovesToDeadLetterQueue) {
   Push("poison");
   Push("fine");
   PopOptions options{.visibility_timeout = Millis(100), .max_receives = 2};
@@ -131,7 +131,7 @@ TEST_F(QueueTest, MaxReceivesMovesToDeadLetterQueue) {
   EXPECT_EQ(dead->payload, "poison");
 }
 
-TEST_F(QueueTest, PeekChangesNothing) {
+TEST_P(QueueTest, PeekChangesNothing) {
   Push("a");
   Push("b", {.priority = 1});
   std::vector<Message> peeked = Peek(5);
@@ -144,13 +144,13 @@ TEST_F(QueueTest, PeekChangesNothing) {
   EXPECT_EQ(Peek(5).size(), 1u);
 }
 
-TEST_F(QueueTest, QueuesAreSeparate) {
+TEST_P(QueueTest, QueuesAreSeparate) {
   Push("x");
   EXPECT_TRUE(queues().Pop("other").status().Is(Code::kNotFound));
   EXPECT_EQ(PopPayload(), "x");
 }
 
-TEST_F(QueueTest, BadInput) {
+TEST_P(QueueTest, BadInput) {
   EXPECT_TRUE(queues().Push("", "x").status().Is(Code::kInvalidArgument));
   EXPECT_TRUE(queues().Push("q", std::string(262145, 'x')).status().Is(Code::kInvalidArgument));
   EXPECT_TRUE(queues().Push("q", "x", {.delay = Millis(-1)}).status().Is(Code::kInvalidArgument));
@@ -160,7 +160,7 @@ TEST_F(QueueTest, BadInput) {
   EXPECT_EQ(queues().Size("q")->visible, 0u);
 }
 
-TEST_F(QueueTest, ManyInFlightMessagesDoNotHideTheReadyOnes) {
+TEST_P(QueueTest, ManyInFlightMessagesDoNotHideTheReadyOnes) {
   for (int i = 0; i < 3000; ++i) Push("m" + std::to_string(i));
   for (int i = 0; i < 2000; ++i) ASSERT_TRUE(Pop({.visibility_timeout = Millis(60000)}).ok());
   EXPECT_EQ(PopPayload(), "m2000");
@@ -168,6 +168,8 @@ TEST_F(QueueTest, ManyInFlightMessagesDoNotHideTheReadyOnes) {
   EXPECT_EQ(size.in_flight, 2001u);
   EXPECT_EQ(size.visible, 999u);
 }
+
+KVSTORE_ON_EVERY_STORE(QueueTest);
 
 }  // namespace
 }  // namespace kvstore

@@ -28,7 +28,7 @@ class TxnTest : public testing::StoreFixture {
   }
 };
 
-TEST_F(TxnTest, AppliesEveryOperationAndReportsResults) {
+TEST_P(TxnTest, AppliesEveryOperationAndReportsResults) {
   ASSERT_TRUE(KeyValue(table()).Set("old", "x").ok());
   ASSERT_TRUE(Counters(table()).Add("hits", 10).ok());
   auto r = Apply({Set("a", "1"), {.type = Type::kDelete, .name = "old"}, Inc("hits", 5),
@@ -44,7 +44,7 @@ TEST_F(TxnTest, AppliesEveryOperationAndReportsResults) {
   EXPECT_EQ(*Lists(table()).Range("l", 0, -1), (std::vector<std::string>{"x", "y"}));
 }
 
-TEST_F(TxnTest, AFailedLastCheckLeavesEverythingAsItWas) {
+TEST_P(TxnTest, AFailedLastCheckLeavesEverythingAsItWas) {
   ASSERT_TRUE(KeyValue(table()).Set("a", "before").ok());
   ASSERT_TRUE(Counters(table()).Add("n", 1).ok());
   auto r = Apply({Set("a", "after"), Inc("n", 1), {.type = Type::kSAdd, .name = "s", .items = {"m"}},
@@ -57,7 +57,7 @@ TEST_F(TxnTest, AFailedLastCheckLeavesEverythingAsItWas) {
   EXPECT_EQ(*Lists(table()).Length("l"), 0u);
 }
 
-TEST_F(TxnTest, CheckAndWriteOnTheSameKeyIsACompareAndSwap) {
+TEST_P(TxnTest, CheckAndWriteOnTheSameKeyIsACompareAndSwap) {
   ASSERT_TRUE(KeyValue(table()).Set("state", "queued").ok());
   TxnOp holds_queued = Check("state", TxnOp::Check::kEquals);
   holds_queued.value = "queued";
@@ -67,7 +67,7 @@ TEST_F(TxnTest, CheckAndWriteOnTheSameKeyIsACompareAndSwap) {
   EXPECT_EQ(Value("state"), "running");
 }
 
-TEST_F(TxnTest, CounterComparisonTreatsMissingAsZero) {
+TEST_P(TxnTest, CounterComparisonTreatsMissingAsZero) {
   TxnOp below_three{.type = Type::kCheck, .name = "n", .check = TxnOp::Check::kCompare,
                     .compare = TxnOp::Compare::kLt, .number = 3};
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(Apply({below_three, Inc("n", 1)}).ok()) << i;
@@ -75,7 +75,7 @@ TEST_F(TxnTest, CounterComparisonTreatsMissingAsZero) {
   EXPECT_EQ(*Counters(table()).Get("n"), 3);
 }
 
-TEST_F(TxnTest, ValidatedCompletelyBeforeAnythingIsWritten) {
+TEST_P(TxnTest, ValidatedCompletelyBeforeAnythingIsWritten) {
   auto too_big = Apply({Set("a", "1"), Set("b", std::string(262145, 'x'))});
   EXPECT_TRUE(too_big.status().Is(Code::kInvalidArgument));
   EXPECT_EQ(too_big.status().message(), "operation 1 (set): value is 262145 bytes; the limit is 262144 (256 KiB)");
@@ -89,7 +89,7 @@ TEST_F(TxnTest, ValidatedCompletelyBeforeAnythingIsWritten) {
   EXPECT_EQ(*Counters(table()).Get("c"), 0);
 }
 
-TEST_F(TxnTest, WrongTypeAndOverflowChangeNothing) {
+TEST_P(TxnTest, WrongTypeAndOverflowChangeNothing) {
   ASSERT_TRUE(KeyValue(table()).Set("text", "hello").ok());
   ASSERT_TRUE(Counters(table()).Add("big", INT64_MAX).ok());
   EXPECT_TRUE(Apply({Set("a", "1"), Inc("text", 1)}).status().Is(Code::kWrongType));
@@ -97,7 +97,7 @@ TEST_F(TxnTest, WrongTypeAndOverflowChangeNothing) {
   EXPECT_EQ(Value("a"), "<missing>");
 }
 
-TEST_F(TxnTest, HundredOperationsFit) {
+TEST_P(TxnTest, HundredOperationsFit) {
   std::vector<TxnOp> ops;
   for (int i = 0; i < 100; ++i) ops.push_back(Inc("c" + std::to_string(i), i));
   auto r = Apply(ops);
@@ -105,7 +105,7 @@ TEST_F(TxnTest, HundredOperationsFit) {
   EXPECT_EQ(r->results[99], 99);
 }
 
-TEST_F(TxnTest, TooManyItemWritesIsRejected) {
+TEST_P(TxnTest, TooManyItemWritesIsRejected) {
   std::vector<std::string> members;
   for (int i = 0; i < 120; ++i) members.push_back("m" + std::to_string(i));
   auto r = Apply({{.type = Type::kSAdd, .name = "s", .items = members}});
@@ -115,7 +115,7 @@ TEST_F(TxnTest, TooManyItemWritesIsRejected) {
 
 class BatchTest : public testing::StoreFixture {};
 
-TEST_F(BatchTest, SetManyThenGetManyInOrder) {
+TEST_P(BatchTest, SetManyThenGetManyInOrder) {
   std::vector<BatchEntry> entries;
   for (int i = 0; i < 60; ++i) entries.push_back({.key = "k" + std::to_string(i), .value = std::to_string(i)});
   entries.push_back({.key = "brief", .value = "x", .ttl = Millis(100)});
@@ -129,7 +129,7 @@ TEST_F(BatchTest, SetManyThenGetManyInOrder) {
   EXPECT_FALSE((*got)[3].has_value()) << "expired";
 }
 
-TEST_F(BatchTest, OneBadEntryAndNothingIsWritten) {
+TEST_P(BatchTest, OneBadEntryAndNothingIsWritten) {
   auto r = Batch(table()).SetMany({{.key = "good", .value = "v"}, {.key = "", .value = "v"}},
                                   [](size_t i) { return "line " + std::to_string(i + 1); });
   EXPECT_TRUE(r.status().Is(Code::kInvalidArgument));
@@ -139,7 +139,7 @@ TEST_F(BatchTest, OneBadEntryAndNothingIsWritten) {
 
 class QueryTest : public testing::StoreFixture {};
 
-TEST_F(QueryTest, ListsEveryTypeWithSizeAndTtl) {
+TEST_P(QueryTest, ListsEveryTypeWithSizeAndTtl) {
   ASSERT_TRUE(KeyValue(table()).Set("app:a", "12345").ok());
   ASSERT_TRUE(KeyValue(table()).Set("app:b", "x", {.ttl = Millis(5000)}).ok());
   ASSERT_TRUE(Counters(table()).Add("app:c", 1).ok());
@@ -162,6 +162,10 @@ TEST_F(QueryTest, ListsEveryTypeWithSizeAndTtl) {
   EXPECT_EQ((*soon)[0].name, "app:lock");
   EXPECT_EQ(Inspector(table()).Query({.limit = 2})->size(), 2u);
 }
+
+KVSTORE_ON_EVERY_STORE(TxnTest);
+KVSTORE_ON_EVERY_STORE(BatchTest);
+KVSTORE_ON_EVERY_STORE(QueryTest);
 
 }  // namespace
 }  // namespace kvstore

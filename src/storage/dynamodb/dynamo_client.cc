@@ -42,10 +42,10 @@ std::string ErrorMessage(const Json& body) {
 
 }  // namespace
 
-Result<std::unique_ptr<DynamoClient>> DynamoClient::Create(AwsConfig config, std::shared_ptr<Clock> clock) {
+Result<std::unique_ptr<DynamoClient>> DynamoClient::Create(AwsConfig config) {
   auto http = HttpClient::Create({.ca_bundle = config.ca_bundle});
   if (!http.ok()) return http.status();
-  return std::unique_ptr<DynamoClient>(new DynamoClient(std::move(config), std::move(clock), std::move(*http)));
+  return std::unique_ptr<DynamoClient>(new DynamoClient(std::move(config), std::move(*http)));
 }
 
 Result<ApiResult> DynamoClient::Call(const std::string& operation, const Json& request, Repeat repeat) {
@@ -61,7 +61,9 @@ Result<ApiResult> DynamoClient::Call(const std::string& operation, const Json& r
       std::this_thread::sleep_for(Millis(1 + random() % backoff.count()));
       backoff = std::min(backoff * 2, kMaxBackoff);
     }
-    std::string amz_date = AmzDate(clock_->NowMillis());
+    // Signatures carry the real time (AWS refuses a skew over 5 minutes),
+    // whatever clock the store runs on for expiry and leases.
+    std::string amz_date = AmzDate(SystemClock::Shared()->NowMillis());
     SigningRequest signing;
     signing.headers = {{"Host", HostOf(config_.endpoint)},
                        {"X-Amz-Date", amz_date},

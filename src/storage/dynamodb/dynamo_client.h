@@ -42,7 +42,7 @@ struct CallStats {
 
 class DynamoClient {
  public:
-  static Result<std::unique_ptr<DynamoClient>> Create(AwsConfig config, std::shared_ptr<Clock> clock);
+  static Result<std::unique_ptr<DynamoClient>> Create(AwsConfig config);
 
   // IoError when DynamoDB cannot be reached or kept failing after the
   // retries, or when an unsafe request's outcome is unknown.
@@ -52,11 +52,10 @@ class DynamoClient {
   const CallStats& stats() const { return stats_; }
 
  private:
-  DynamoClient(AwsConfig config, std::shared_ptr<Clock> clock, std::unique_ptr<HttpClient> http)
-      : config_(std::move(config)), clock_(std::move(clock)), http_(std::move(http)) {}
+  DynamoClient(AwsConfig config, std::unique_ptr<HttpClient> http)
+      : config_(std::move(config)), http_(std::move(http)) {}
 
   AwsConfig config_;
-  std::shared_ptr<Clock> clock_;
   std::unique_ptr<HttpClient> http_;
   CallStats stats_;
 };

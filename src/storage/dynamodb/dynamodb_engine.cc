@@ -457,7 +457,7 @@ class DynamoDbEngine final : public Engine {
 }  // namespace
 
 Result<std::unique_ptr<Engine>> OpenDynamoDbEngine(AwsConfig config, std::shared_ptr<Clock> clock) {
-  auto client = DynamoClient::Create(std::move(config), clock);
+  auto client = DynamoClient::Create(std::move(config));
   if (!client.ok()) return client.status();
   return std::unique_ptr<Engine>(std::make_unique<DynamoDbEngine>(std::move(*client), std::move(clock)));
 }

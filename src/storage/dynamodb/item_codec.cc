@@ -39,6 +39,17 @@ const char* OperatorOf(CompareOp op) {
   return " = ";
 }
 
+// The leaves of nested groups of one kind: AllOf(a, AllOf(b, c)) -> a, b, c.
+void Flatten(const Condition& c, Condition::Kind kind, std::vector<const Condition*>& terms) {
+  for (const Condition& child : c.children) {
+    if (child.kind == kind) {
+      Flatten(child, kind, terms);
+    } else {
+      terms.push_back(&child);
+    }
+  }
+}
+
 // The condition on an item known to exist and be live.
 std::string OnLiveItem(const Condition& c, Expressions& e) {
   using Kind = Condition::Kind;
@@ -58,11 +69,16 @@ std::string OnLiveItem(const Condition& c, Expressions& e) {
     case Kind::kAttrNotExists: return "attribute_not_exists(" + e.Name(AttributeName(c.attr)) + ")";
     case Kind::kAnd:
     case Kind::kOr: {
-      if (c.children.empty()) return OnLiveItem(c.kind == Kind::kAnd ? Condition::Always() : Condition::NotExists(), e);
+      // DynamoDB refuses redundant parentheses, so a group of one is its
+      // child and nested groups of the same kind are flattened.
+      std::vector<const Condition*> terms;
+      Flatten(c, c.kind, terms);
+      if (terms.empty()) return OnLiveItem(c.kind == Kind::kAnd ? Condition::Always() : Condition::NotExists(), e);
+      if (terms.size() == 1) return OnLiveItem(*terms[0], e);
       std::string out = "(";
-      for (size_t i = 0; i < c.children.size(); ++i) {
+      for (size_t i = 0; i < terms.size(); ++i) {
         if (i > 0) out += c.kind == Kind::kAnd ? " AND " : " OR ";
-        out += OnLiveItem(c.children[i], e);
+        out += OnLiveItem(*terms[i], e);
       }
       return out + ")";
     }
