@@ -11,6 +11,7 @@ packages=(
   libbenchmark-dev                # bench/ (built, not run, by the tests)
   libcurl4-openssl-dev libssl-dev # the DynamoDB store (loaded with dlopen only when used)
   default-jre-headless            # DynamoDB Local, for the tests
+  python3-boto3                   # the interoperability test (a standard AWS SDK)
 )
 
 as_root() {
