@@ -50,6 +50,8 @@ Status Store::DropTable(std::string_view name, const DropTableOptions& options) 
 
 Result<std::vector<std::string>> Store::ListTables() { return engine_->ListTables(); }
 
+StoreStats Store::stats() const { return engine_->Stats(); }
+
 Result<Table> Store::OpenTable(std::string_view name) {
   KVSTORE_RETURN_IF_ERROR(storage::ValidateTableName(name));
   return Table(engine_.get(), clock_.get(), std::string(name));

@@ -48,6 +48,14 @@ class Table {
   std::string name_;
 };
 
+// What the store did for this process so far: for -v / --stats.
+struct StoreStats {
+  std::string backend;          // "sqlite" or "dynamodb"
+  int requests = 0;             // DynamoDB requests sent (0 on sqlite)
+  int retries = 0;              // of which retries
+  double capacity_units = 0;    // DynamoDB consumed capacity (ReturnConsumedCapacity)
+};
+
 class Store {
  public:
   // Opens the store a URL names:
@@ -81,6 +89,9 @@ class Store {
   Result<Table> OpenTable(std::string_view name);
 
   const Clock& clock() const { return *clock_; }
+
+  // Requests and capacity used so far by this Store (for -v / --stats).
+  StoreStats stats() const;
 
  private:
   Store(std::unique_ptr<storage::Engine> engine, std::shared_ptr<Clock> clock);

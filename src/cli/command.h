@@ -38,6 +38,8 @@ class Invocation {
   bool json() const { return flags_.json; }
   int64_t NowMillis() { return clock().NowMillis(); }
   const Clock& clock();
+  // -v: what the store did, on stderr.
+  void ReportStats();
 
   // The handler printed its own negative answer (e.g. exists printing
   // "false"): main() adds no message for a negative Status.

@@ -27,6 +27,15 @@ Result<Table> Invocation::table(const std::string& name) {
   return (*s)->OpenTable(name);
 }
 
+void Invocation::ReportStats() {
+  if (!store_) return;
+  StoreStats s = store_->stats();
+  if (s.backend == "dynamodb") {
+    std::fprintf(stderr, "kvstore: dynamodb: %d requests, %d retries, %.1f capacity units\n", s.requests, s.retries,
+                 s.capacity_units);
+  }
+}
+
 const Clock& Invocation::clock() { return store_ ? store_->clock() : *SystemClock::Shared(); }
 
 CLI::App* CommandSet::Add(const std::string& name, const std::string& description, Handler handler) {
@@ -72,7 +81,8 @@ int Run(int argc, char** argv) {
   GlobalFlags flags;
   app.add_option("--store", flags.store, "store URL: sqlite:PATH (default: $KVSTORE_STORE, then ~/.local/share/kvstore/kvstore.db)");
   app.add_flag("--json", flags.json, "print one JSON document on stdout");
-  app.add_flag("-v,--verbose", flags.verbose, "report what the command does on stderr");
+  app.add_flag("-v,--verbose,--stats", flags.verbose,
+               "report on stderr the store used and, on DynamoDB, the requests, retries and capacity consumed");
   app.require_subcommand(1);
   app.fallthrough();
 
@@ -117,6 +127,7 @@ int Run(int argc, char** argv) {
   const Handler* handler = commands.Chosen();
   Status status = handler ? (*handler)(invocation) : Status::InvalidArgument("no command given");
   if (!status.ok() && !(invocation.answered() && ExitCodeFor(status) == kExitNo)) out.Failure(status);
+  if (flags.verbose) invocation.ReportStats();
   std::fflush(stdout);
   return invocation.exit_code().value_or(ExitCodeFor(status));
 }

@@ -26,6 +26,7 @@
 
 #include "kvstore/options.h"
 #include "kvstore/status.h"
+#include "kvstore/store.h"
 
 namespace kvstore::storage {
 
@@ -169,6 +170,9 @@ inline constexpr size_t kMaxTransactOps = 100;
 class Engine {
  public:
   virtual ~Engine() = default;
+
+  // Requests and capacity used so far (-v); see kvstore::StoreStats.
+  virtual StoreStats Stats() const = 0;
 
   virtual Status CreateTable(const std::string& table, const CreateTableOptions& options) = 0;
   virtual Status DropTable(const std::string& table, const DropTableOptions& options) = 0;

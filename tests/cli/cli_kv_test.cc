@@ -124,3 +124,28 @@ TEST_P(CliTest, BadInputChangesNothing) {
 
 }  // namespace
 }  // namespace kvstore::testing
+
+namespace kvstore::testing {
+namespace {
+
+// -v reports what the command cost; no output ever carries the secret key.
+TEST_P(CliTest, VerboseCountsRequestsAndNeverPrintsSecrets) {
+  const std::string secret = getenv("AWS_SECRET_ACCESS_KEY") ? getenv("AWS_SECRET_ACCESS_KEY") : "";
+  for (std::vector<std::string> args : {std::vector<std::string>{"-v", "set", "tbl", "k", "v"},
+                                        {"-v", "inc", "tbl", "n"},
+                                        {"-v", "lock-acquire", "tbl", "l", "--owner", "me"},
+                                        {"-v", "leader-elect", "tbl", "g", "--candidate", "me"},
+                                        {"-v", "get", "tbl", "k"}}) {
+    RunResult r = Cli(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    if (!secret.empty()) {
+      EXPECT_EQ(r.err.find(secret), std::string::npos);
+      EXPECT_EQ(r.out.find(secret), std::string::npos);
+    }
+    // Each of these is one request on DynamoDB when nothing contends.
+    if (!OnSqlite()) EXPECT_NE(r.err.find("dynamodb: 1 requests, 0 retries"), std::string::npos) << args[1] << ": " << r.err;
+  }
+}
+
+}  // namespace
+}  // namespace kvstore::testing

@@ -20,6 +20,22 @@ std::string HostOf(const std::string& endpoint) {
 }
 
 // DynamoDB refused the request without applying it: try again later.
+// The operations that can report the capacity they consumed.
+bool ReportsCapacity(const std::string& op) {
+  return op == "GetItem" || op == "UpdateItem" || op == "DeleteItem" || op == "Query" || op == "BatchGetItem" ||
+         op == "BatchWriteItem" || op == "TransactWriteItems";
+}
+
+double CapacityOf(const Json& body) {
+  if (!body.is_object() || !body.contains("ConsumedCapacity")) return 0;
+  const Json& consumed = body["ConsumedCapacity"];
+  double total = 0;
+  for (const Json& one : consumed.is_array() ? consumed : Json::array({consumed})) {
+    total += one.value("CapacityUnits", 0.0);
+  }
+  return total;
+}
+
 bool IsThrottling(const std::string& type) {
   return type == "ProvisionedThroughputExceededException" || type == "ThrottlingException" ||
          type == "RequestLimitExceeded" || type == "LimitExceededException";
@@ -49,7 +65,14 @@ Result<std::unique_ptr<DynamoClient>> DynamoClient::Create(AwsConfig config) {
 }
 
 Result<ApiResult> DynamoClient::Call(const std::string& operation, const Json& request, Repeat repeat) {
-  std::string body = request.dump();
+  std::string body;
+  if (ReportsCapacity(operation)) {
+    Json with_capacity = request;
+    with_capacity["ReturnConsumedCapacity"] = "TOTAL";
+    body = with_capacity.dump();
+  } else {
+    body = request.dump();
+  }
   std::string target = "DynamoDB_20120810." + operation;
   std::minstd_rand random{std::random_device{}()};
   Millis backoff = kFirstBackoff;
@@ -95,6 +118,7 @@ Result<ApiResult> DynamoClient::Call(const std::string& operation, const Json& r
       continue;
     }
     Json parsed = Json::parse(response->body, nullptr, /*allow_exceptions=*/false);
+    if (!parsed.is_discarded()) stats_.capacity_units += CapacityOf(parsed);
     if (response->status == 200 && !parsed.is_discarded()) return ApiResult{std::move(parsed), std::nullopt};
     std::string type = parsed.is_discarded() ? "" : ErrorType(parsed);
     std::string message = parsed.is_discarded() ? response->body.substr(0, 200) : ErrorMessage(parsed);

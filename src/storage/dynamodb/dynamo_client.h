@@ -38,6 +38,7 @@ struct ApiResult {
 struct CallStats {
   int requests = 0;
   int retries = 0;
+  double capacity_units = 0;  // as DynamoDB reported it (ReturnConsumedCapacity)
 };
 
 class DynamoClient {

@@ -37,6 +37,11 @@ class DynamoDbEngine final : public Engine {
   DynamoDbEngine(std::unique_ptr<DynamoClient> client, std::shared_ptr<Clock> clock)
       : client_(std::move(client)), clock_(std::move(clock)) {}
 
+  StoreStats Stats() const override {
+    const CallStats& s = client_->stats();
+    return {.backend = "dynamodb", .requests = s.requests, .retries = s.retries, .capacity_units = s.capacity_units};
+  }
+
   Status CreateTable(const std::string& table, const CreateTableOptions& options) override {
     std::lock_guard lock(mu_);
     Json request = {{"TableName", Name(table)},

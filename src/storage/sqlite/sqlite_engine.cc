@@ -49,6 +49,8 @@ class SqliteEngine final : public Engine {
         random_(static_cast<uint32_t>(getpid()) ^ static_cast<uint32_t>(clock_->NowMillis())) {}
 
 
+  StoreStats Stats() const override { return {.backend = "sqlite"}; }
+
   Status CreateTable(const std::string& table, const CreateTableOptions& options) override {
     std::lock_guard lock(mu_);
     SqlBuilder b(Now());
