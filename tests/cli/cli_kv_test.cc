@@ -143,7 +143,9 @@ TEST_P(CliTest, VerboseCountsRequestsAndNeverPrintsSecrets) {
       EXPECT_EQ(r.out.find(secret), std::string::npos);
     }
     // Each of these is one request on DynamoDB when nothing contends.
-    if (!OnSqlite()) EXPECT_NE(r.err.find("dynamodb: 1 requests, 0 retries"), std::string::npos) << args[1] << ": " << r.err;
+    if (!OnSqlite()) {
+      EXPECT_NE(r.err.find("dynamodb: 1 requests, 0 retries"), std::string::npos) << args[1] << ": " << r.err;
+    }
   }
 }
 
