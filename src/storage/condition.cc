@@ -126,6 +126,24 @@ bool Condition::HoldsWhenAbsent() const {
   return false;
 }
 
+const char* OperatorText(CompareOp op) {
+  switch (op) {
+    case CompareOp::kEq: return " = ";
+    case CompareOp::kNe: return " <> ";
+    case CompareOp::kLt: return " < ";
+    case CompareOp::kLe: return " <= ";
+    case CompareOp::kGt: return " > ";
+    case CompareOp::kGe: return " >= ";
+  }
+  return " = ";
+}
+
+std::string PrefixEnd(std::string prefix) {
+  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xFF) prefix.pop_back();
+  if (!prefix.empty()) prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
+  return prefix;
+}
+
 WriteOp WriteOp::Put(Item item, Condition condition) {
   WriteOp op;
   op.type = Type::kPut;

@@ -167,6 +167,13 @@ struct TransactOutcome {
 
 inline constexpr size_t kMaxTransactOps = 100;
 
+// " = ", " <> ", " < "...: the operator as both SQL and DynamoDB spell it.
+const char* OperatorText(CompareOp op);
+
+// The smallest string greater than every string starting with prefix, or
+// empty when there is none: the exclusive end of a prefix range.
+std::string PrefixEnd(std::string prefix);
+
 class Engine {
  public:
   virtual ~Engine() = default;

@@ -110,10 +110,7 @@ class DynamoDbEngine final : public Engine {
   Result<std::vector<std::optional<Item>>> BatchGet(const std::string& table, const std::vector<Key>& keys) override {
     std::lock_guard lock(mu_);
     std::map<std::string, std::optional<Item>> found;
-    if (keys.empty()) {
-      auto probe = Describe(table);
-      if (!probe.ok()) return probe;
-    }
+    if (keys.empty()) KVSTORE_RETURN_IF_ERROR(TableExists(table));
     for (size_t start = 0; start < keys.size(); start += kBatchGetChunk) {
       Json wanted = Json::array();
       std::set<std::string> seen;
@@ -238,7 +235,7 @@ class DynamoDbEngine final : public Engine {
       if (!done->error) return TransactOutcome{.applied = true, .failed_index = 0};
       if (done->error->type != "TransactionCanceledException") return ErrorFor(table, "writing", *done->error);
       const Json& reasons = done->error->body.value("CancellationReasons", Json::array());
-      bool removed_expired = false;
+      bool try_again = false;  // an expired item was removed, or another writer got in the way
       for (size_t i = 0; i < reasons.size(); ++i) {
         std::string code = reasons[i].value("Code", "None");
         if (code == "None") continue;
@@ -247,20 +244,20 @@ class DynamoDbEngine final : public Engine {
             auto current = ItemFromJson(reasons[i]["Item"]);
             if (current.ok() && IsExpired(*current, Now())) {
               KVSTORE_RETURN_IF_ERROR(RemoveExpired(table, current->key));
-              removed_expired = true;
+              try_again = true;
               break;
             }
           }
           return TransactOutcome{.applied = false, .failed_index = i};
         }
         if (code == "TransactionConflict" || code == "ThrottlingError") {
-          removed_expired = true;  // try again
+          try_again = true;
           Pause(attempt + 1);
           break;
         }
         if (code == "ValidationError") return Status::InvalidArgument("DynamoDB refused the transaction: " + reasons[i].value("Message", ""));
       }
-      if (!removed_expired) return ErrorFor(table, "writing", *done->error);
+      if (!try_again) return ErrorFor(table, "writing", *done->error);
     }
     return Status::IoError("the transaction kept conflicting with other writers");
   }
@@ -288,10 +285,7 @@ class DynamoDbEngine final : public Engine {
         request["RequestItems"] = done->body.value("UnprocessedItems", Json::object());
       }
     }
-    if (ops.empty()) {
-      auto probe = Describe(table);
-      if (!probe.ok()) return probe.status();
-    }
+    if (ops.empty()) KVSTORE_RETURN_IF_ERROR(TableExists(table));
     return Status::Ok();
   }
 
@@ -315,12 +309,11 @@ class DynamoDbEngine final : public Engine {
     return Failed(doing, error);
   }
 
-  // Ok (empty vector) when the table exists; UnknownTable otherwise.
-  Result<std::vector<std::optional<Item>>> Describe(const std::string& table) {
+  // For calls with nothing to send, which must still report a missing table.
+  Status TableExists(const std::string& table) {
     auto described = client_->Call("DescribeTable", {{"TableName", Name(table)}}, Repeat::kSafe);
     if (!described.ok()) return described.status();
-    if (described->error) return ErrorFor(table, "reading", *described->error);
-    return std::vector<std::optional<Item>>{};
+    return described->error ? ErrorFor(table, "reading", *described->error) : Status::Ok();
   }
 
   Status WaitUntilActive(const std::string& table) {
@@ -428,12 +421,8 @@ class DynamoDbEngine final : public Engine {
     if (!request.prefix.empty()) low = request.prefix;
     if (request.after && (!low || *request.after + std::string(1, '\0') > *low)) low = *request.after + std::string(1, '\0');
     if (!request.prefix.empty()) {
-      std::string end = request.prefix;
-      while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xFF) end.pop_back();
-      if (!end.empty()) {
-        end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
-        high = end;
-      }
+      std::string end = PrefixEnd(request.prefix);
+      if (!end.empty()) high = end;
     }
     if (request.before && (!high || *request.before < *high)) high = *request.before;
     if (low && high) {

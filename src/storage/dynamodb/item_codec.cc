@@ -27,18 +27,6 @@ Json Encode(Attr attr, const AttrValue& v) {
 // DynamoDB's TTL works in seconds; round up so it never deletes early.
 int64_t TtlSeconds(int64_t expires_at_ms) { return (expires_at_ms + 999) / 1000; }
 
-const char* OperatorOf(CompareOp op) {
-  switch (op) {
-    case CompareOp::kEq: return " = ";
-    case CompareOp::kNe: return " <> ";
-    case CompareOp::kLt: return " < ";
-    case CompareOp::kLe: return " <= ";
-    case CompareOp::kGt: return " > ";
-    case CompareOp::kGe: return " >= ";
-  }
-  return " = ";
-}
-
 // The leaves of nested groups of one kind: AllOf(a, AllOf(b, c)) -> a, b, c.
 void Flatten(const Condition& c, Condition::Kind kind, std::vector<const Condition*>& terms) {
   for (const Condition& child : c.children) {
@@ -61,7 +49,7 @@ std::string OnLiveItem(const Condition& c, Expressions& e) {
     case Kind::kCompare: {
       std::string name = e.Name(AttributeName(c.attr));
       std::string value = e.Value(Encode(c.attr, c.operand));
-      std::string cmp = name + OperatorOf(c.op) + value;
+      std::string cmp = name + OperatorText(c.op) + value;
       // A missing attribute compares false, except for "not equal".
       return c.op == CompareOp::kNe ? "(attribute_not_exists(" + name + ") OR " + cmp + ")" : "(" + cmp + ")";
     }

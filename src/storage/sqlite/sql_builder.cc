@@ -3,21 +3,6 @@
 #include <string>
 
 namespace kvstore::storage::sqlite {
-namespace {
-
-const char* OperatorOf(CompareOp op) {
-  switch (op) {
-    case CompareOp::kEq: return " = ";
-    case CompareOp::kNe: return " <> ";
-    case CompareOp::kLt: return " < ";
-    case CompareOp::kLe: return " <= ";
-    case CompareOp::kGt: return " > ";
-    case CompareOp::kGe: return " >= ";
-  }
-  return " = ";
-}
-
-}  // namespace
 
 const char* ColumnOf(Attr attr) {
   switch (attr) {
@@ -90,7 +75,7 @@ SqlBuilder& SqlBuilder::Cond(const Condition& c) {
     case Kind::kCompare:
       // A comparison with NULL (a missing attribute) is NULL: fold it to the
       // documented answer, true only for "not equal".
-      Add("coalesce(").Add(ColumnOf(c.attr)).Add(OperatorOf(c.op)).ParamAttr(c.operand);
+      Add("coalesce(").Add(ColumnOf(c.attr)).Add(OperatorText(c.op)).ParamAttr(c.operand);
       return Add(c.op == CompareOp::kNe ? ", 1)" : ", 0)");
     case Kind::kAttrExists:
       return Add("(").Add(ColumnOf(c.attr)).Add(" IS NOT NULL)");

@@ -24,14 +24,6 @@ Status UnknownTable(const std::string& table) {
                               table);
 }
 
-// The smallest string greater than every string starting with prefix, or
-// empty when there is none.
-std::string PrefixEnd(std::string prefix) {
-  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xFF) prefix.pop_back();
-  if (!prefix.empty()) prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
-  return prefix;
-}
-
 // Closes the connection after every statement of the cache is finalised
 // (members are destroyed in reverse order).
 struct Connection {
