@@ -53,7 +53,8 @@ struct StoreStats {
   std::string backend;          // "sqlite" or "dynamodb"
   int requests = 0;             // DynamoDB requests sent (0 on sqlite)
   int retries = 0;              // of which retries
-  double capacity_units = 0;    // DynamoDB consumed capacity (ReturnConsumedCapacity)
+  double read_units = 0;        // DynamoDB consumed capacity (ReturnConsumedCapacity)
+  double write_units = 0;
 };
 
 class Store {

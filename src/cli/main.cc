@@ -31,8 +31,8 @@ void Invocation::ReportStats() {
   if (!store_) return;
   StoreStats s = store_->stats();
   if (s.backend == "dynamodb") {
-    std::fprintf(stderr, "kvstore: dynamodb: %d requests, %d retries, %.1f capacity units\n", s.requests, s.retries,
-                 s.capacity_units);
+    std::fprintf(stderr, "kvstore: dynamodb: %d requests, %d retries, %.1f read units, %.1f write units\n",
+                 s.requests, s.retries, s.read_units, s.write_units);
   }
 }
 

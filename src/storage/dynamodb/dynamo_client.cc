@@ -118,7 +118,10 @@ Result<ApiResult> DynamoClient::Call(const std::string& operation, const Json& r
       continue;
     }
     Json parsed = Json::parse(response->body, nullptr, /*allow_exceptions=*/false);
-    if (!parsed.is_discarded()) stats_.capacity_units += CapacityOf(parsed);
+    if (!parsed.is_discarded()) {
+      bool read = operation == "GetItem" || operation == "Query" || operation == "BatchGetItem";
+      (read ? stats_.read_units : stats_.write_units) += CapacityOf(parsed);
+    }
     if (response->status == 200 && !parsed.is_discarded()) return ApiResult{std::move(parsed), std::nullopt};
     std::string type = parsed.is_discarded() ? "" : ErrorType(parsed);
     std::string message = parsed.is_discarded() ? response->body.substr(0, 200) : ErrorMessage(parsed);

@@ -38,7 +38,8 @@ struct ApiResult {
 struct CallStats {
   int requests = 0;
   int retries = 0;
-  double capacity_units = 0;  // as DynamoDB reported it (ReturnConsumedCapacity)
+  double read_units = 0;   // as DynamoDB reported them (ReturnConsumedCapacity)
+  double write_units = 0;
 };
 
 class DynamoClient {

@@ -39,7 +39,8 @@ class DynamoDbEngine final : public Engine {
 
   StoreStats Stats() const override {
     const CallStats& s = client_->stats();
-    return {.backend = "dynamodb", .requests = s.requests, .retries = s.retries, .capacity_units = s.capacity_units};
+    return {.backend = "dynamodb", .requests = s.requests, .retries = s.retries, .read_units = s.read_units,
+            .write_units = s.write_units};
   }
 
   Status CreateTable(const std::string& table, const CreateTableOptions& options) override {

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Measures what each kvstore command costs on DynamoDB: requests and the
+# capacity units DynamoDB itself reports (ReturnConsumedCapacity), read from
+# `kvstore -v`. Runs against DynamoDB Local (started here) unless
+# KVSTORE_COST_STORE names another store. Prints a Markdown table.
+#
+#   bench/dynamodb_cost.sh > /tmp/cost-table.md
+set -euo pipefail
+cd "$(dirname "$0")/.."
+kv=${KVSTORE_BIN:-build/kvstore}
+if [ -z "${KVSTORE_COST_STORE:-}" ]; then
+  read -r endpoint pidfile < <(KVSTORE_BIN="$kv" scripts/dynamodb-local.sh start)
+  trap 'scripts/dynamodb-local.sh stop "$pidfile"' EXIT
+  KVSTORE_COST_STORE="dynamodb+$endpoint"
+  export AWS_ACCESS_KEY_ID=kvstorecost AWS_SECRET_ACCESS_KEY=kvstorecost AWS_REGION=us-east-1
+fi
+export KVSTORE_TABLE_PREFIX="cost$RANDOM-"
+t=costs
+
+# Runs one command with -v and prints a table row from its report.
+row() {
+  local label=$1; shift
+  local report
+  report=$("$kv" -v --store "$KVSTORE_COST_STORE" "$@" 2>&1 >/dev/null | grep 'dynamodb:' || true)
+  # "kvstore: dynamodb: N requests, R retries, X read units, Y write units"
+  echo "$report" | sed -E "s#.*: ([0-9]+) requests, [0-9]+ retries, ([0-9.]+) read units, ([0-9.]+) write units#| \`$label\` | \1 | \2 | \3 |#"
+}
+
+"$kv" --store "$KVSTORE_COST_STORE" create-table "$t" > /dev/null
+echo "| command | requests | read units | write units |"
+echo "|---|---|---|---|"
+row "set t k (100 B)" set "$t" k "$(head -c 100 /dev/zero | tr '\0' x)"
+row "set t big (3 KB)" set "$t" big "$(head -c 3000 /dev/zero | tr '\0' x)"
+row "get t k" get "$t" k
+row "get t big (3 KB)" get "$t" big
+row "exists t k" exists "$t" k
+row "delete t k" delete "$t" k
+row "inc t n" inc "$t" n
+row "get-counter t n" get-counter "$t" n
+row "list t --limit 100 (100 keys)" list "$t" --limit 100
+row "lock-acquire" lock-acquire "$t" l --owner a
+row "lock-extend" lock-extend "$t" l --owner a
+row "lock-check" lock-check "$t" l
+row "lock-release" lock-release "$t" l --owner a
+row "leader-elect" leader-elect "$t" g --candidate a
+row "leader-heartbeat" leader-heartbeat "$t" g --candidate a
+row "leader-check" leader-check "$t" g
+row "queue-push" queue-push "$t" q job
+receipt=$("$kv" --store "$KVSTORE_COST_STORE" queue-pop "$t" q | head -n 1 | cut -d' ' -f2)
+"$kv" --store "$KVSTORE_COST_STORE" queue-push "$t" q job > /dev/null
+row "queue-pop" queue-pop "$t" q
+row "queue-ack" queue-ack "$t" q "$receipt"
+row "queue-size" queue-size "$t" q
+row "queue-peek --count 10" queue-peek "$t" q --count 10
+row "sadd (2 new members)" sadd "$t" s a b
+row "srem (1 member)" srem "$t" s a
+row "sismember" sismember "$t" s b
+row "scard" scard "$t" s
+row "smembers (1 member)" smembers "$t" s
+row "rpush (2 values)" rpush "$t" L x y
+row "lpop" lpop "$t" L
+row "lrange 0 -1" lrange "$t" L 0 -1
+row "llen" llen "$t" L
+row "transaction (examples/deploy-transaction.json)" transaction "$t" --file examples/deploy-transaction.json
+row "batch-get (3 keys)" batch-get "$t" a b c
+printf '{"key":"b%d","value":"v"}\n' $(seq 25) > /tmp/kvstore-cost-batch.jsonl
+row "batch-set (25 entries)" batch-set "$t" --file /tmp/kvstore-cost-batch.jsonl
+row "query --type kv" query "$t" --type kv
+row "create-table" create-table "${t}2"
+row "drop-table" drop-table "${t}2"
+"$kv" --store "$KVSTORE_COST_STORE" drop-table "$t" > /dev/null
