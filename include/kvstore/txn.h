@@ -74,8 +74,11 @@ class Transactions {
   Table table_;
 };
 
+// "set", "inc", "dec" (an add with a negative by), "sadd", ... "check".
+const char* TxnOpName(const TxnOp& op);
+
 // "operation 3 (inc)": how messages name an operation (0-based index).
-std::string DescribeTxnOp(size_t index, TxnOp::Type type);
+std::string DescribeTxnOp(size_t index, const TxnOp& op);
 
 }  // namespace kvstore
 

@@ -24,20 +24,6 @@ struct BulkArgs {
   std::string limit;
 };
 
-const char* OpName(const TxnOp& op) {
-  switch (op.type) {
-    case TxnOp::Type::kSet: return "set";
-    case TxnOp::Type::kDelete: return "delete";
-    case TxnOp::Type::kAdd: return op.by < 0 ? "dec" : "inc";
-    case TxnOp::Type::kSAdd: return "sadd";
-    case TxnOp::Type::kSRem: return "srem";
-    case TxnOp::Type::kLPush: return "lpush";
-    case TxnOp::Type::kRPush: return "rpush";
-    case TxnOp::Type::kCheck: return "check";
-  }
-  return "?";
-}
-
 // What one operation's result means, for people: "deleted", "6", "2 added".
 std::string ResultText(const TxnOp& op, int64_t r) {
   switch (op.type) {
@@ -53,7 +39,7 @@ std::string ResultText(const TxnOp& op, int64_t r) {
 
 Json ResultJson(const TxnOp& op, int64_t r) {
   Json doc;
-  doc["op"] = OpName(op);
+  doc["op"] = TxnOpName(op);
   PutBytes(doc, "name", op.name);
   switch (op.type) {
     case TxnOp::Type::kDelete: doc["deleted"] = r != 0; break;
@@ -85,7 +71,7 @@ Status RunTransaction(Invocation& inv, const BulkArgs& args) {
   } else {
     for (size_t i = 0; i < ops->size(); ++i) {
       const TxnOp& op = (*ops)[i];
-      inv.out().Line(std::to_string(i) + " " + OpName(op) + " " + op.name + ": " + ResultText(op, result->results[i]));
+      inv.out().Line(std::to_string(i) + " " + TxnOpName(op) + " " + op.name + ": " + ResultText(op, result->results[i]));
     }
   }
   return Status::Ok();

@@ -29,20 +29,6 @@ using Type = TxnOp::Type;
 
 namespace {
 
-const char* TypeName(Type type) {
-  switch (type) {
-    case Type::kSet: return "set";
-    case Type::kDelete: return "delete";
-    case Type::kAdd: return "inc";
-    case Type::kSAdd: return "sadd";
-    case Type::kSRem: return "srem";
-    case Type::kLPush: return "lpush";
-    case Type::kRPush: return "rpush";
-    case Type::kCheck: return "check";
-  }
-  return "?";
-}
-
 std::string Id(const Key& key) { return key.partition + '\0' + key.sort; }
 
 // The item an operation writes (or checks): a key, or a set's or list's header.
@@ -57,7 +43,7 @@ Key MainKey(const TxnOp& op) {
 }
 
 Status Invalid(size_t index, const TxnOp& op, const std::string& what) {
-  return Status::InvalidArgument(DescribeTxnOp(index, op.type) + ": " + what);
+  return Status::InvalidArgument(DescribeTxnOp(index, op) + ": " + what);
 }
 
 // Prefixes a field check's message with the operation it belongs to.
@@ -285,13 +271,13 @@ class TxnRunner {
         return current ? 1 : 0;
       case Type::kAdd: {
         if (current && !IsCounter(current)) {
-          return Status::WrongType(DescribeTxnOp(i, op.type) + ": key " + layout::Quote(op.name) +
+          return Status::WrongType(DescribeTxnOp(i, op) + ": key " + layout::Quote(op.name) +
                                    " holds a value, not a counter");
         }
         int64_t old = current ? current->number.value_or(0) : 0;
         int64_t now;
         if (__builtin_add_overflow(old, op.by, &now)) {
-          return Status::OutOfRange(DescribeTxnOp(i, op.type) + ": counter " + layout::Quote(op.name) +
+          return Status::OutOfRange(DescribeTxnOp(i, op) + ": counter " + layout::Quote(op.name) +
                                     " would overflow 64 bits");
         }
         AddWrite(WriteOp::Update(key, {Action::Set(Attr::kKind, std::string(layout::kKindCounter)),
@@ -357,7 +343,7 @@ class TxnRunner {
     if (!fresh.ok()) return fresh.status();
     for (size_t c : it->second) {
       if (!CheckHolds(ops_[c], (*fresh)[0])) {
-        return Status::ConditionFailed(DescribeTxnOp(c, Type::kCheck) + " failed: " + CheckText(ops_[c]) +
+        return Status::ConditionFailed(DescribeTxnOp(c, ops_[c]) + " failed: " + CheckText(ops_[c]) +
                                        "; nothing was changed");
       }
     }
@@ -373,8 +359,22 @@ class TxnRunner {
 
 }  // namespace
 
-std::string DescribeTxnOp(size_t index, TxnOp::Type type) {
-  return "operation " + std::to_string(index) + " (" + TypeName(type) + ")";
+const char* TxnOpName(const TxnOp& op) {
+  switch (op.type) {
+    case Type::kSet: return "set";
+    case Type::kDelete: return "delete";
+    case Type::kAdd: return op.by < 0 ? "dec" : "inc";
+    case Type::kSAdd: return "sadd";
+    case Type::kSRem: return "srem";
+    case Type::kLPush: return "lpush";
+    case Type::kRPush: return "rpush";
+    case Type::kCheck: return "check";
+  }
+  return "?";
+}
+
+std::string DescribeTxnOp(size_t index, const TxnOp& op) {
+  return "operation " + std::to_string(index) + " (" + TxnOpName(op) + ")";
 }
 
 Result<TxnResult> Transactions::Apply(const std::vector<TxnOp>& ops) {

@@ -126,6 +126,20 @@ bool Condition::HoldsWhenAbsent() const {
   return false;
 }
 
+const char* AttrName(Attr attr) {
+  switch (attr) {
+    case Attr::kKind: return "kind";
+    case Attr::kValue: return "value";
+    case Attr::kNumber: return "num";
+    case Attr::kOwner: return "owner";
+    case Attr::kDeadline: return "deadline";
+    case Attr::kCount: return "cnt";
+    case Attr::kExpiresAt: return "expires_at";
+    case Attr::kVersion: return "version";
+  }
+  return "value";
+}
+
 const char* OperatorText(CompareOp op) {
   switch (op) {
     case CompareOp::kEq: return " = ";

@@ -167,6 +167,10 @@ struct TransactOutcome {
 
 inline constexpr size_t kMaxTransactOps = 100;
 
+// The attribute's name in the stored item: the SQLite column and the
+// DynamoDB attribute are spelled the same.
+const char* AttrName(Attr attr);
+
 // " = ", " <> ", " < "...: the operator as both SQL and DynamoDB spell it.
 const char* OperatorText(CompareOp op);
 

@@ -27,6 +27,8 @@ TEST_P(CliTest, TransactionPrintsEachResult) {
   std::ofstream(file) << R"([{"op": "inc", "key": "deploys"}])";
   auto json = Json({"transaction", "tbl", "--file", file});
   EXPECT_EQ(json["results"][0]["value"], 6);
+  RunResult dec = Cli({"transaction", "tbl", "--file", "-"}, {.stdin_data = R"([{"op": "dec", "key": "deploys", "by": 2}])"});
+  EXPECT_EQ(dec.out, "0 dec deploys: 4\n") << dec.err;
 }
 
 TEST_P(CliTest, TransactionFailuresChangeNothing) {

@@ -208,7 +208,7 @@ class DynamoDbEngine final : public Engine {
     call["Select"] = "SPECIFIC_ATTRIBUTES";
     call["ProjectionExpression"] = "#pk, #skey, #exp";
     call["ExpressionAttributeNames"]["#skey"] = kSortAttr;
-    call["ExpressionAttributeNames"]["#exp"] = AttributeName(Attr::kExpiresAt);
+    call["ExpressionAttributeNames"]["#exp"] = AttrName(Attr::kExpiresAt);
     size_t count = 0;
     while (true) {
       auto result = client_->Call("Query", call, Repeat::kSafe);
@@ -341,7 +341,7 @@ class DynamoDbEngine final : public Engine {
 
   Status RemoveExpired(const std::string& table, const Key& key) {
     Expressions e;
-    std::string expires = e.Name(AttributeName(Attr::kExpiresAt));
+    std::string expires = e.Name(AttrName(Attr::kExpiresAt));
     std::string now = e.Value({{"N", std::to_string(Now())}});
     Json request = {{"TableName", Name(table)}, {"Key", KeyJson(key)}, {"ConditionExpression", expires + " <= " + now}};
     e.AddTo(request);

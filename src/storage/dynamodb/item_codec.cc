@@ -47,14 +47,14 @@ std::string OnLiveItem(const Condition& c, Expressions& e) {
     case Kind::kExists: return "attribute_exists(" + pk + ")";
     case Kind::kNotExists: return "attribute_not_exists(" + pk + ")";
     case Kind::kCompare: {
-      std::string name = e.Name(AttributeName(c.attr));
+      std::string name = e.Name(AttrName(c.attr));
       std::string value = e.Value(Encode(c.attr, c.operand));
       std::string cmp = name + OperatorText(c.op) + value;
       // A missing attribute compares false, except for "not equal".
       return c.op == CompareOp::kNe ? "(attribute_not_exists(" + name + ") OR " + cmp + ")" : "(" + cmp + ")";
     }
-    case Kind::kAttrExists: return "attribute_exists(" + e.Name(AttributeName(c.attr)) + ")";
-    case Kind::kAttrNotExists: return "attribute_not_exists(" + e.Name(AttributeName(c.attr)) + ")";
+    case Kind::kAttrExists: return "attribute_exists(" + e.Name(AttrName(c.attr)) + ")";
+    case Kind::kAttrNotExists: return "attribute_not_exists(" + e.Name(AttrName(c.attr)) + ")";
     case Kind::kAnd:
     case Kind::kOr: {
       // DynamoDB refuses redundant parentheses, so a group of one is its
@@ -76,20 +76,6 @@ std::string OnLiveItem(const Condition& c, Expressions& e) {
 
 }  // namespace
 
-const char* AttributeName(Attr attr) {
-  switch (attr) {
-    case Attr::kKind: return "kind";
-    case Attr::kValue: return "value";
-    case Attr::kNumber: return "num";
-    case Attr::kOwner: return "owner";
-    case Attr::kDeadline: return "deadline";
-    case Attr::kCount: return "cnt";
-    case Attr::kExpiresAt: return "expires_at";
-    case Attr::kVersion: return "version";
-  }
-  return "value";
-}
-
 Json KeyJson(const Key& key) {
   return {{kPartitionAttr, {{"S", key.partition}}}, {kSortAttr, {{"S", key.sort}}}};
 }
@@ -98,7 +84,7 @@ Json ItemJson(const Item& item) {
   Json out = KeyJson(item.key);
   for (Attr attr : kAllAttrs) {
     Json v = Encode(attr, item.Get(attr));
-    if (!v.is_null()) out[AttributeName(attr)] = v;
+    if (!v.is_null()) out[AttrName(attr)] = v;
   }
   if (item.expires_at) out[kTtlAttr] = Number(TtlSeconds(*item.expires_at));
   return out;
@@ -113,7 +99,7 @@ Result<Item> ItemFromJson(const Json& attributes) {
     *field = attributes[name]["S"].get<std::string>();
   }
   for (Attr attr : kAllAttrs) {
-    const char* name = AttributeName(attr);
+    const char* name = AttrName(attr);
     if (!attributes.contains(name)) continue;
     const Json& v = attributes[name];
     if (IsNumberAttr(attr)) {
@@ -164,7 +150,7 @@ void Expressions::AddTo(Json& request) const {
 
 std::string WriteCondition(const Condition& condition, int64_t now, Expressions& e) {
   std::string pk = e.Name(kPartitionAttr);
-  std::string expires = e.Name(AttributeName(Attr::kExpiresAt));
+  std::string expires = e.Name(AttrName(Attr::kExpiresAt));
   std::string now_value = e.Value(Number(now));
   std::string live = "(attribute_not_exists(" + expires + ") OR " + expires + " > " + now_value + ")";
   std::string on_live = OnLiveItem(condition, e);
@@ -177,7 +163,7 @@ std::string WriteCondition(const Condition& condition, int64_t now, Expressions&
 std::string UpdateExpression(const std::vector<Action>& actions, Expressions& e) {
   std::vector<std::string> sets, removes;
   for (const Action& a : actions) {
-    std::string name = e.Name(AttributeName(a.attr));
+    std::string name = e.Name(AttrName(a.attr));
     switch (a.op) {
       case Action::Op::kSet: {
         std::string value = e.Value(Encode(a.attr, a.value));
@@ -201,7 +187,7 @@ std::string UpdateExpression(const std::vector<Action>& actions, Expressions& e)
         break;
     }
   }
-  std::string version = e.Name(AttributeName(Attr::kVersion));
+  std::string version = e.Name(AttrName(Attr::kVersion));
   std::string zero = e.Value(Number(0));
   std::string one = e.Value(Number(1));
   sets.push_back(version + " = if_not_exists(" + version + ", " + zero + ") + " + one);

@@ -26,8 +26,6 @@ inline constexpr char kPartitionAttr[] = "pk";
 inline constexpr char kSortAttr[] = "sk";
 inline constexpr char kTtlAttr[] = "ttl";
 
-const char* AttributeName(Attr attr);
-
 // {"pk": {"S": ...}, "sk": {"S": ...}}
 Json KeyJson(const Key& key);
 // Every attribute the item has, keys included, and ttl when it expires.

@@ -4,20 +4,6 @@
 
 namespace kvstore::storage::sqlite {
 
-const char* ColumnOf(Attr attr) {
-  switch (attr) {
-    case Attr::kKind: return "kind";
-    case Attr::kValue: return "value";
-    case Attr::kNumber: return "num";
-    case Attr::kOwner: return "owner";
-    case Attr::kDeadline: return "deadline";
-    case Attr::kCount: return "cnt";
-    case Attr::kExpiresAt: return "expires_at";
-    case Attr::kVersion: return "version";
-  }
-  return "value";
-}
-
 Item ReadItem(const Statement& stmt, int first) {
   Item item;
   item.key.partition = stmt.Blob(first);
@@ -75,12 +61,12 @@ SqlBuilder& SqlBuilder::Cond(const Condition& c) {
     case Kind::kCompare:
       // A comparison with NULL (a missing attribute) is NULL: fold it to the
       // documented answer, true only for "not equal".
-      Add("coalesce(").Add(ColumnOf(c.attr)).Add(OperatorText(c.op)).ParamAttr(c.operand);
+      Add("coalesce(").Add(AttrName(c.attr)).Add(OperatorText(c.op)).ParamAttr(c.operand);
       return Add(c.op == CompareOp::kNe ? ", 1)" : ", 0)");
     case Kind::kAttrExists:
-      return Add("(").Add(ColumnOf(c.attr)).Add(" IS NOT NULL)");
+      return Add("(").Add(AttrName(c.attr)).Add(" IS NOT NULL)");
     case Kind::kAttrNotExists:
-      return Add("(").Add(ColumnOf(c.attr)).Add(" IS NULL)");
+      return Add("(").Add(AttrName(c.attr)).Add(" IS NULL)");
     case Kind::kAnd:
     case Kind::kOr: {
       if (c.children.empty()) return Add(c.kind == Kind::kAnd ? "1" : "0");
@@ -107,7 +93,7 @@ SqlBuilder& SqlBuilder::ActionExpr(Attr attr, const std::vector<Action>& actions
   for (const Action& a : actions) {
     if (a.attr == attr) last = &a;
   }
-  const char* col = ColumnOf(attr);
+  const char* col = AttrName(attr);
   if (last == nullptr) return Add(col);
   switch (last->op) {
     case Action::Op::kSet: return ParamAttr(last->value);

@@ -23,8 +23,6 @@ namespace kvstore::storage::sqlite {
 inline constexpr const char* kItemColumns =
     "pk, sk, kind, value, num, owner, deadline, cnt, expires_at, version";
 
-const char* ColumnOf(Attr attr);
-
 // Reads an Item from a row whose columns start at `first` in kItemColumns order.
 Item ReadItem(const Statement& stmt, int first);
 

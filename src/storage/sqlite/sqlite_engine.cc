@@ -354,7 +354,7 @@ class SqliteEngine final : public Engine {
       size_t i = 0;
       for (Attr attr : kAllAttrs) {
         if (attr == Attr::kVersion) continue;
-        b.Add(ColumnOf(attr)).Add(" = ").Param(std::move(values[i++])).Add(", ");
+        b.Add(AttrName(attr)).Add(" = ").Param(std::move(values[i++])).Add(", ");
       }
       b.Add("version = version + 1 WHERE ").KeyMatch(table, item.key).Add(" AND ").Live();
       b.Add(" AND ").Cond(cond);
@@ -380,7 +380,7 @@ class SqliteEngine final : public Engine {
       b.Add(", 1) ON CONFLICT(tbl, pk, sk) DO UPDATE SET ");
       for (Attr attr : kAllAttrs) {
         if (attr == Attr::kVersion) continue;
-        const char* col = ColumnOf(attr);
+        const char* col = AttrName(attr);
         b.Add(col).Add(" = CASE WHEN ").Live().Add(" THEN ").ActionExpr(attr, actions);
         b.Add(" ELSE excluded.").Add(col).Add(" END, ");
       }
@@ -389,7 +389,7 @@ class SqliteEngine final : public Engine {
       b.Add("UPDATE items SET ");
       for (const Action& a : actions) {
         if (a.attr == Attr::kVersion) continue;
-        b.Add(ColumnOf(a.attr)).Add(" = ").ActionExpr(a.attr, actions).Add(", ");
+        b.Add(AttrName(a.attr)).Add(" = ").ActionExpr(a.attr, actions).Add(", ");
       }
       b.Add("version = version + 1 WHERE ").KeyMatch(table, key).Add(" AND ").Live();
       b.Add(" AND ").Cond(cond);
