@@ -18,6 +18,10 @@ class Clock {
   virtual ~Clock() = default;
   // Milliseconds since the Unix epoch. Must be safe to call from any thread.
   virtual int64_t NowMillis() const = 0;
+  // Milliseconds on a clock that never jumps (only differences mean
+  // anything): how a lease waiter times what it has watched, immune to the
+  // wall clock being set.
+  virtual int64_t ElapsedMillis() const = 0;
   // Waits this long (used by --wait loops). A ManualClock advances itself
   // instead, so waiting logic runs instantly in tests.
   virtual void SleepFor(Millis duration) const = 0;
@@ -27,6 +31,7 @@ class Clock {
 class SystemClock final : public Clock {
  public:
   int64_t NowMillis() const override;
+  int64_t ElapsedMillis() const override;
   void SleepFor(Millis duration) const override;
   // A process-wide instance.
   static std::shared_ptr<Clock> Shared();
@@ -37,6 +42,7 @@ class ManualClock final : public Clock {
  public:
   explicit ManualClock(int64_t start_millis = 1'700'000'000'000) : now_(start_millis) {}
   int64_t NowMillis() const override { return now_.load(); }
+  int64_t ElapsedMillis() const override { return now_.load(); }
   void SleepFor(Millis duration) const override { now_ += duration.count(); }
   void Advance(Millis by) { now_ += by.count(); }
   void Set(int64_t millis) { now_ = millis; }

@@ -4,6 +4,8 @@
 #define KVSTORE_OPTIONS_H_
 
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "kvstore/clock.h"
 
@@ -12,6 +14,19 @@ namespace kvstore {
 struct OpenOptions {
   // Source of time for TTLs and leases. Default (null): the system clock.
   std::shared_ptr<Clock> clock{};
+  // How far apart the clocks of the processes sharing the store may be. A
+  // lease (lock, leader) stamped with its holder's clock is judged run out by
+  // another process's clock only once its end is this far past. A waiter that
+  // has itself watched a lease stay unchanged for the lease's whole duration
+  // (timed on its own steady clock) takes it over whatever the clocks say.
+  // Default: 0 on the embedded store (one machine, one clock), 1 s on
+  // DynamoDB.
+  std::optional<Millis> max_clock_skew{};
+  // DynamoDB: put this before every table name, so several environments can
+  // share an account ("staging-" makes table "jobs" DynamoDB's
+  // "staging-jobs"). Default: $KVSTORE_TABLE_PREFIX, else none. Ignored by
+  // the embedded store.
+  std::optional<std::string> table_prefix{};
 };
 
 struct CreateTableOptions {

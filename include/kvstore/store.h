@@ -37,14 +37,16 @@ class Table {
   // For primitives (src/primitives); not part of the stable API.
   storage::Engine& engine() const { return *engine_; }
   const Clock& clock() const { return *clock_; }
+  Millis max_clock_skew() const { return max_clock_skew_; }
 
  private:
   friend class Store;
-  Table(storage::Engine* engine, const Clock* clock, std::string name)
-      : engine_(engine), clock_(clock), name_(std::move(name)) {}
+  Table(storage::Engine* engine, const Clock* clock, Millis max_clock_skew, std::string name)
+      : engine_(engine), clock_(clock), max_clock_skew_(max_clock_skew), name_(std::move(name)) {}
 
   storage::Engine* engine_;
   const Clock* clock_;
+  Millis max_clock_skew_;
   std::string name_;
 };
 
@@ -95,10 +97,11 @@ class Store {
   StoreStats stats() const;
 
  private:
-  Store(std::unique_ptr<storage::Engine> engine, std::shared_ptr<Clock> clock);
+  Store(std::unique_ptr<storage::Engine> engine, std::shared_ptr<Clock> clock, Millis max_clock_skew);
 
   std::unique_ptr<storage::Engine> engine_;
   std::shared_ptr<Clock> clock_;
+  Millis max_clock_skew_;
 };
 
 }  // namespace kvstore

@@ -23,6 +23,7 @@ struct GlobalFlags {
   std::string store;  // --store; empty: $KVSTORE_STORE, then the default file
   bool json = false;  // --json
   bool verbose = false;  // -v
+  std::optional<std::string> table_prefix{};  // --table-prefix; unset: $KVSTORE_TABLE_PREFIX
 };
 
 // What a running command can reach: the store (opened on first use), its

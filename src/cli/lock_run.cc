@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
+#include <future>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -48,13 +49,19 @@ std::string MakeOwner() {
 }
 
 // Renews the lease every ttl/3 on its own thread. When it cannot (another
-// owner has the lock, or the store failed until the lease ran out) it
-// terminates the command: SIGTERM, then SIGKILL after the grace period.
+// owner has the lock, or the store failed or did not answer until the lease
+// ran out) it terminates the command: SIGTERM, then SIGKILL after the grace
+// period. The lease's end is kept on the steady clock, counted from the moment
+// each renewal was sent, so a wall clock being set cannot stretch it.
 class LeaseKeeper {
  public:
   LeaseKeeper(Locks& locks, const LockRunRequest& request, std::string owner, int64_t expires_at_ms,
               const Clock& clock)
-      : locks_(locks), request_(request), owner_(std::move(owner)), expires_at_ms_(expires_at_ms), clock_(clock) {}
+      : locks_(locks),
+        request_(request),
+        owner_(std::move(owner)),
+        clock_(clock),
+        lease_ends_(clock.ElapsedMillis() + (expires_at_ms - clock.NowMillis())) {}
 
   void Start(pid_t child) {
     thread_ = std::thread([this, child] { Run(child); });
@@ -77,19 +84,33 @@ class LeaseKeeper {
   void Run(pid_t child) {
     const Millis interval = std::max(request_.ttl / 3, Millis(1));
     while (!WaitFor(interval)) {
-      auto extended = locks_.Extend(request_.lock, owner_, request_.ttl);
+      int64_t sent_at = clock_.ElapsedMillis();
+      auto renewal = std::async(std::launch::async,
+                                [this] { return locks_.Extend(request_.lock, owner_, request_.ttl); });
+      // A request that hangs must not keep the command running past the lease.
+      if (renewal.wait_for(Millis(lease_ends_ - sent_at)) != std::future_status::ready) {
+        Lose(child, "the store did not answer before the lease ran out");
+        renewal.wait();
+        return;
+      }
+      auto extended = renewal.get();
       if (extended.ok()) {
-        expires_at_ms_ = extended->expires_at_ms.value_or(expires_at_ms_);
+        lease_ends_ = sent_at + request_.ttl.count();
         continue;
       }
       // A store hiccup is retried until the lease would run out.
-      bool gone = extended.status().Is(Status::Code::kConditionFailed) || clock_.NowMillis() >= expires_at_ms_;
+      bool gone =
+          extended.status().Is(Status::Code::kConditionFailed) || clock_.ElapsedMillis() >= lease_ends_;
       if (!gone) continue;
-      lost_ = true;
-      why_ = extended.status().message();
-      Terminate(child);
+      Lose(child, extended.status().message());
       return;
     }
+  }
+
+  void Lose(pid_t child, std::string why) {
+    why_ = std::move(why);
+    lost_ = true;
+    Terminate(child);
   }
 
   void Terminate(pid_t child) {
@@ -108,8 +129,8 @@ class LeaseKeeper {
   Locks& locks_;
   const LockRunRequest& request_;
   std::string owner_;
-  int64_t expires_at_ms_;
   const Clock& clock_;
+  int64_t lease_ends_;  // on clock_.ElapsedMillis()
   std::thread thread_;
   std::mutex mu_;
   std::condition_variable wake_;

@@ -2,16 +2,38 @@
 // Parses the global flags and the command, runs its handler, and maps the
 // outcome to one exit code (exit_codes.cc). Nothing below main() exits.
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 
+#include "cli/args.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 
 namespace kvstore::cli {
 
+namespace {
+
+// --table-prefix, and KVSTORE_MAX_CLOCK_SKEW (seconds), which overrides the
+// store's default allowance for clocks that disagree
+// (OpenOptions::max_clock_skew).
+Result<OpenOptions> OpenOptionsFor(const GlobalFlags& flags) {
+  OpenOptions options{.table_prefix = flags.table_prefix};
+  const char* skew = std::getenv("KVSTORE_MAX_CLOCK_SKEW");
+  if (skew && *skew) {
+    auto parsed = ParseSeconds("KVSTORE_MAX_CLOCK_SKEW", skew);
+    if (!parsed.ok()) return parsed.status();
+    options.max_clock_skew = *parsed;
+  }
+  return options;
+}
+
+}  // namespace
+
 Result<Store*> Invocation::store() {
   if (!store_) {
-    auto opened = Store::Open(flags_.store);
+    auto options = OpenOptionsFor(flags_);
+    if (!options.ok()) return options.status();
+    auto opened = Store::Open(flags_.store, *options);
     if (!opened.ok()) return opened.status();
     store_ = std::move(*opened);
     if (flags_.verbose) {
@@ -66,7 +88,7 @@ namespace {
 std::string CommandWord(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg == "--store") {
+    if (arg == "--store" || arg == "--table-prefix") {  // the global options that take a value
       ++i;
     } else if (arg.empty() || arg[0] != '-') {
       return arg;
@@ -81,6 +103,9 @@ int Run(int argc, char** argv) {
   GlobalFlags flags;
   app.add_option("--store", flags.store, "store URL: sqlite:PATH (default: $KVSTORE_STORE, then ~/.local/share/kvstore/kvstore.db)");
   app.add_flag("--json", flags.json, "print one JSON document on stdout");
+  std::string table_prefix;
+  CLI::Option* table_prefix_option = app.add_option(
+      "--table-prefix", table_prefix, "DynamoDB: prefix of every table name (default: $KVSTORE_TABLE_PREFIX)");
   app.add_flag("-v,--verbose,--stats", flags.verbose,
                "report on stderr the store used and, on DynamoDB, the requests, retries and capacity consumed");
   app.require_subcommand(1);
@@ -122,6 +147,7 @@ int Run(int argc, char** argv) {
     return kExitUsage;
   }
 
+  if (table_prefix_option->count() > 0) flags.table_prefix = table_prefix;
   Output out(flags.json);
   Invocation invocation(flags, out);
   const Handler* handler = commands.Chosen();

@@ -11,21 +11,27 @@ using storage::Condition;
 
 namespace {
 
-State StateOf(const std::optional<storage::Item>& item, int64_t now) {
+// A time that has passed on every clock sharing the store: a lease whose
+// deadline is at or before it has run out for everyone.
+int64_t SurelyPast(const Table& table) { return table.clock().NowMillis() - table.max_clock_skew().count(); }
+
+State StateOf(const std::optional<storage::Item>& item, int64_t surely_past) {
   State state;
   if (!item) return state;
   state.number = item->number.value_or(0);
-  if (item->owner && item->deadline.value_or(0) > now) {
+  state.version = item->version;
+  if (item->owner && item->deadline.value_or(0) > surely_past) {
     state.holder = item->owner;
     state.expires_at_ms = *item->deadline;
+    state.length = Millis(item->count.value_or(0));
   }
   return state;
 }
 
-// Nobody holds the lease: never taken, released, or its deadline has passed.
-Condition IsFree(int64_t now) {
+// Nobody holds the lease: never taken, released, or run out for everyone.
+Condition IsFree(int64_t surely_past) {
   return Condition::AnyOf({Condition::NotExists(), Condition::AttrNotExists(Attr::kOwner),
-                           Condition::Compare(Attr::kDeadline, CompareOp::kLe, now)});
+                           Condition::Compare(Attr::kDeadline, CompareOp::kLe, surely_past)});
 }
 
 Condition HeldBy(std::string_view holder, int64_t now) {
@@ -33,22 +39,46 @@ Condition HeldBy(std::string_view holder, int64_t now) {
                            Condition::Compare(Attr::kDeadline, CompareOp::kGt, now)});
 }
 
+// Still ours in the store, but past its end by our own clock: nobody else can
+// have taken it meanwhile, so we may take it again (with a new number, as the
+// lease lapsed).
+Condition OursButLapsed(std::string_view holder, int64_t now) {
+  return Condition::AllOf({Condition::Equals(Attr::kOwner, std::string(holder)),
+                           Condition::Compare(Attr::kDeadline, CompareOp::kLe, now)});
+}
+
 Result<Outcome> Write(const Table& table, const storage::Key& key, const std::vector<Action>& actions,
-                      const Condition& condition, int64_t now) {
+                      const Condition& condition) {
   auto written = table.engine().Update(table.name(), key, actions, condition);
   if (!written.ok()) return written.status();
-  return Outcome{.done = written->applied, .state = StateOf(written->item, now)};
+  return Outcome{.done = written->applied, .state = StateOf(written->item, SurelyPast(table))};
 }
 
 }  // namespace
 
+void ExpiryWatch::Saw(const State& state) {
+  if (state.version == version_ && state.length == length_) return;
+  version_ = state.version;
+  length_ = state.length;
+  first_seen_ = clock_.ElapsedMillis();
+}
+
+std::optional<int64_t> ExpiryWatch::RunOutVersion() const {
+  if (!version_ || length_.count() <= 0) return std::nullopt;
+  if (clock_.ElapsedMillis() - first_seen_ < length_.count()) return std::nullopt;
+  return version_;
+}
+
 Result<Outcome> Take(const Table& table, const storage::Key& key, std::string_view kind,
-                     std::string_view holder, Millis ttl) {
+                     std::string_view holder, Millis ttl, std::optional<int64_t> run_out_version) {
   int64_t now = table.clock().NowMillis();
+  std::vector<Condition> takeable = {IsFree(SurelyPast(table)), OursButLapsed(holder, now)};
+  if (run_out_version) takeable.push_back(Condition::Compare(Attr::kVersion, CompareOp::kEq, *run_out_version));
   auto taken = Write(table, key,
                      {Action::Set(Attr::kKind, std::string(kind)), Action::Set(Attr::kOwner, std::string(holder)),
-                      Action::Set(Attr::kDeadline, now + ttl.count()), Action::Add(Attr::kNumber, 1)},
-                     IsFree(now), now);
+                      Action::Set(Attr::kDeadline, now + ttl.count()), Action::Set(Attr::kCount, ttl.count()),
+                      Action::Add(Attr::kNumber, 1)},
+                     Condition::AnyOf(std::move(takeable)));
   if (!taken.ok() || taken->done || taken->state.holder != holder) return taken;
   // Already ours: renew the lease and keep the number, so a retried take
   // (say, after a lost reply) does not look like a new holder.
@@ -57,19 +87,18 @@ Result<Outcome> Take(const Table& table, const storage::Key& key, std::string_vi
 
 Result<Outcome> Extend(const Table& table, const storage::Key& key, std::string_view holder, Millis ttl) {
   int64_t now = table.clock().NowMillis();
-  return Write(table, key, {Action::Set(Attr::kDeadline, now + ttl.count())}, HeldBy(holder, now), now);
+  return Write(table, key, {Action::Set(Attr::kDeadline, now + ttl.count()), Action::Set(Attr::kCount, ttl.count())},
+               HeldBy(holder, now));
 }
 
 Result<Outcome> Release(const Table& table, const storage::Key& key, std::string_view holder) {
   int64_t now = table.clock().NowMillis();
-  return Write(table, key, {Action::Remove(Attr::kOwner), Action::Remove(Attr::kDeadline)}, HeldBy(holder, now),
-               now);
+  return Write(table, key, {Action::Remove(Attr::kOwner), Action::Remove(Attr::kDeadline)}, HeldBy(holder, now));
 }
 
 Result<State> Read(const Table& table, const storage::Key& key) {
-  int64_t now = table.clock().NowMillis();
   auto item = table.engine().Get(table.name(), key);
-  if (item.ok()) return StateOf(*item, now);
+  if (item.ok()) return StateOf(*item, SurelyPast(table));
   if (item.status().Is(Status::Code::kNotFound)) return State{};
   return item.status();
 }

@@ -3,9 +3,16 @@
 // and leader election (term) are both leases; each adds its own words.
 //
 // Layout: partition `partition`, sort key = the name; owner = holder,
-// deadline = lease end (ms), number = last token issued. Releasing removes the
-// owner but keeps the item, so the number never goes back. The item never
-// expires.
+// deadline = lease end (ms, by the holder's clock), count = the lease's length
+// (ms), number = last token issued. Releasing removes the owner but keeps the
+// item, so the number never goes back. The item never expires.
+//
+// When has a lease run out? Two tests, either enough (see ARCHITECTURE.md,
+// "Clocks"): by this process's wall clock, once the deadline is more than the
+// table's max_clock_skew past; or by observation, once this process has seen
+// the item's version stay the same for the lease's whole length, timed on its
+// own steady clock -- the holder neither renewed nor released for a full
+// lease, whatever anyone's clock says (amazon-dynamodb-lock-client's rule).
 #ifndef KVSTORE_PRIMITIVES_LEASE_H_
 #define KVSTORE_PRIMITIVES_LEASE_H_
 
@@ -25,6 +32,25 @@ struct State {
   std::optional<std::string> holder;  // empty when free (never taken, released or expired)
   int64_t number = 0;                 // the last token/term issued; 0 if never taken
   int64_t expires_at_ms = 0;          // when the holder's lease ends (0 when free)
+  int64_t version = 0;                // the item's version: changes with every write
+  Millis length{0};                   // the holder's lease length (0: unknown)
+};
+
+// Watches a lease another process holds, on this process's steady clock, and
+// says when it has stayed unchanged for its whole length.
+class ExpiryWatch {
+ public:
+  explicit ExpiryWatch(const Clock& clock) : clock_(clock) {}
+  // Records the lease as just read (held by someone else).
+  void Saw(const State& state);
+  // The version to take the lease over from, once it has run out unchanged.
+  std::optional<int64_t> RunOutVersion() const;
+
+ private:
+  const Clock& clock_;
+  std::optional<int64_t> version_;
+  Millis length_{0};
+  int64_t first_seen_ = 0;
 };
 
 struct Outcome {
@@ -32,10 +58,12 @@ struct Outcome {
   State state;        // the lease as it is now (after the write, or as found)
 };
 
-// One conditional write: take a free or expired lease (number + 1), or extend
-// it with the same number if `holder` already holds it.
+// One conditional write: take a free or run-out lease (number + 1), or extend
+// it with the same number if `holder` already holds it. `run_out_version`
+// (from an ExpiryWatch) also lets it take the lease if the item is still at
+// that version.
 Result<Outcome> Take(const Table& table, const storage::Key& key, std::string_view kind,
-                     std::string_view holder, Millis ttl);
+                     std::string_view holder, Millis ttl, std::optional<int64_t> run_out_version = {});
 // Extends the lease if `holder` holds it now.
 Result<Outcome> Extend(const Table& table, const storage::Key& key, std::string_view holder, Millis ttl);
 // Gives up the lease if `holder` holds it now; the number is kept.

@@ -37,9 +37,12 @@ Result<AcquireResult> Locks::Acquire(std::string_view name, std::string_view own
   KVSTORE_RETURN_IF_ERROR(storage::ValidateTtl("ttl", options.ttl));
   KVSTORE_RETURN_IF_ERROR(storage::ValidateWait("wait", options.wait));
   Backoff backoff(table_.clock(), options.wait);
+  lease::ExpiryWatch watch(table_.clock());
   while (true) {
-    auto taken = lease::Take(table_, layout::LockKey(name), layout::kKindLock, owner, options.ttl);
+    auto taken =
+        lease::Take(table_, layout::LockKey(name), layout::kKindLock, owner, options.ttl, watch.RunOutVersion());
     if (!taken.ok()) return taken.status();
+    if (!taken->done) watch.Saw(taken->state);
     if (taken->done || !backoff.Pause()) {
       return AcquireResult{.acquired = taken->done, .lock = InfoOf(name, taken->state)};
     }

@@ -4,18 +4,40 @@
 
 namespace kvstore::storage {
 
+namespace {
+
+// DynamoDB's alphabet for table names, which the embedded store keeps too.
+bool AllTableNameChars(std::string_view text) {
+  for (char c : text) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+              c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 Status ValidateTableName(std::string_view name) {
   if (name.size() < kMinTableName || name.size() > kMaxTableName) {
     return Status::InvalidArgument("table name '" + std::string(name.substr(0, 64)) +
                                    "' must be 3 to 255 characters long");
   }
-  for (char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_' || c == '-' || c == '.';
-    if (!ok) {
-      return Status::InvalidArgument("table name '" + std::string(name.substr(0, 64)) +
-                                     "' may contain only A-Z a-z 0-9 _ - .");
-    }
+  if (!AllTableNameChars(name)) {
+    return Status::InvalidArgument("table name '" + std::string(name.substr(0, 64)) +
+                                   "' may contain only A-Z a-z 0-9 _ - .");
+  }
+  return Status::Ok();
+}
+
+Status ValidateTablePrefix(std::string_view prefix) {
+  if (prefix.size() > kMaxTablePrefix) {
+    return Status::InvalidArgument("table prefix '" + std::string(prefix.substr(0, 64)) + "...' is longer than " +
+                                   std::to_string(kMaxTablePrefix) + " characters");
+  }
+  if (!AllTableNameChars(prefix)) {
+    return Status::InvalidArgument("table prefix '" + std::string(prefix.substr(0, 64)) +
+                                   "' may contain only A-Z a-z 0-9 _ - .");
   }
   return Status::Ok();
 }

@@ -2,9 +2,9 @@
 #include <unistd.h>
 
 #include <chrono>
-
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "cli/cli_fixture.h"
 
@@ -47,6 +47,25 @@ TEST_P(CliTest, LockExpiresAndWaitTakesItOver) {
   EXPECT_EQ(waited.exit_code, 0) << waited.err;
   EXPECT_EQ(waited.out, "2\n");
   ExpectFailure({"lock-acquire", "tbl", "l", "--owner", "c", "--wait", "0.2"}, 1, "held by 'b'");
+}
+
+TEST_P(CliTest, LockClockSkewAllowance) {
+  // Allowing 1 s of skew, a lease 0.5 s past its end by our clock is still
+  // held for a one-shot attempt; a waiter takes it over (by watching it stay
+  // unchanged for its 0.3 s, or once the allowance has passed).
+  RunOptions skew{.env = {{"KVSTORE_MAX_CLOCK_SKEW", "1"}}};
+  ASSERT_EQ(Cli({"lock-acquire", "tbl", "l", "--owner", "a", "--ttl", "0.3"}, skew).exit_code, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  RunResult refused = Cli({"lock-acquire", "tbl", "l", "--owner", "b"}, skew);
+  EXPECT_EQ(refused.exit_code, 1) << refused.err;
+  EXPECT_NE(refused.err.find("held by 'a'"), std::string::npos) << refused.err;
+  RunResult waited = Cli({"lock-acquire", "tbl", "l", "--owner", "b", "--wait", "5"}, skew);
+  EXPECT_EQ(waited.exit_code, 0) << waited.err;
+  EXPECT_EQ(waited.out, "2\n");
+
+  RunResult bad = Cli({"lock-check", "tbl", "l"}, {.env = {{"KVSTORE_MAX_CLOCK_SKEW", "soon"}}});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("KVSTORE_MAX_CLOCK_SKEW 'soon' is not a number of seconds"), std::string::npos) << bad.err;
 }
 
 TEST_P(CliTest, LockBadInput) {

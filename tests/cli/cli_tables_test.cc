@@ -38,6 +38,17 @@ TEST_P(CliTest, BadTableNames) {
   ExpectFailure({"get", "x/y", "k"}, 2, "table name");
 }
 
+TEST_P(CliTest, TablePrefix) {
+  if (OnSqlite()) {
+    EXPECT_EQ(Cli({"--table-prefix", "staging-", "list-tables"}).out, "tbl\n") << "ignored by the embedded store";
+    return;
+  }
+  // On DynamoDB the flag replaces KVSTORE_TABLE_PREFIX (the fixture's own).
+  EXPECT_EQ(Cli({"--table-prefix", "elsewhere-", "get", "tbl", "k"}).exit_code, 2) << "no table there";
+  ExpectFailure({"--table-prefix", "no spaces", "list-tables"}, 2, "table prefix 'no spaces' may contain only");
+  ExpectFailure({"--table-prefix", std::string(201, 'p'), "list-tables"}, 2, "longer than 200 characters");
+}
+
 TEST_P(CliTest, UsageErrorsExitTwoWithOneLine) {
   ExpectFailure({"create-table"}, 2, "TABLE");
   ExpectFailure({"frobnicate"}, 2, "frobnicate");

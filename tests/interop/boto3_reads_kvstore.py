@@ -70,7 +70,24 @@ client.put_item(TableName=table, Item={"pk": {"S": "k"}, "sk": {"S": "from-boto3
                                        "value": {"B": b"written by boto3"}, "version": {"N": "1"}})
 expect("kvstore get of a boto3 item", kv("get", "shared", "from-boto3"), b"written by boto3")
 
+# list-tables shows kvstore's tables only: not another application's table
+# under the same prefix.
+client.create_table(TableName=prefix + "foreign", BillingMode="PAY_PER_REQUEST",
+                    AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                    KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}])
+expect("list-tables", kv("list-tables"), b"shared\n")
+client.delete_table(TableName=prefix + "foreign")
+
+# --table-prefix overrides KVSTORE_TABLE_PREFIX.
+other = prefix + "flag-"
+kv("--table-prefix", other, "create-table", "jobs")
+expect("table made with --table-prefix", client.describe_table(TableName=other + "jobs")["Table"]["TableName"],
+       other + "jobs")
+expect("list-tables with --table-prefix", kv("--table-prefix", other, "list-tables"), b"jobs\n")
+kv("--table-prefix", other, "drop-table", "jobs")
+
 kv("drop-table", "shared")
 if problems:
     sys.exit("\n".join(problems))
-print("boto3 read back everything kvstore wrote (8 checks) and kvstore read boto3's item")
+print("boto3 read back everything kvstore wrote (8 checks), kvstore read boto3's item, listed only its own tables"
+      " and honoured --table-prefix")

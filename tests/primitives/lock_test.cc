@@ -1,5 +1,7 @@
 #include "kvstore/lock.h"
 
+#include <functional>
+
 #include "kvstore/kv.h"
 #include "primitives/fixture.h"
 
@@ -105,6 +107,91 @@ TEST_P(LockTest, WaitGivesUpAfterTheWait) {
   AcquireResult bob = Acquire("bob", {.wait = Millis(500)});
   EXPECT_FALSE(bob.acquired);
   EXPECT_EQ(clock_->NowMillis() - start, 500);
+}
+
+// Another client of the fixture's store, with a clock of its own.
+class OtherClient {
+ public:
+  explicit OtherClient(std::unique_ptr<Store> store) : store_(std::move(store)) {}
+  Locks locks() { return Locks(*store_->OpenTable("tbl")); }
+
+ private:
+  std::unique_ptr<Store> store_;
+};
+
+// Clients of another machine allow 1 s of skew (the DynamoDB default).
+constexpr Millis kSkew{1000};
+
+// A clock whose every sleep first lets the test act (a holder renewing while
+// someone waits).
+class ClockWithHook final : public Clock {
+ public:
+  explicit ClockWithHook(int64_t start) : inner_(start) {}
+  int64_t NowMillis() const override { return inner_.NowMillis(); }
+  int64_t ElapsedMillis() const override { return inner_.ElapsedMillis(); }
+  void SleepFor(Millis d) const override {
+    if (on_sleep) on_sleep();
+    inner_.SleepFor(d);
+  }
+  std::function<void()> on_sleep;
+
+ private:
+  mutable ManualClock inner_;
+};
+
+TEST_P(LockTest, AnotherClockJudgesExpiryOnlyOnceTheSkewAllowanceHasPassed) {
+  auto bobs_clock = std::make_shared<ManualClock>(clock_->NowMillis());
+  OtherClient bob(OpenAnother(bobs_clock, kSkew));
+  Acquire("alice", {.ttl = Millis(1000)});
+  bobs_clock->Advance(Millis(1500));  // past alice's deadline by bob's clock, not by 1 s more
+  EXPECT_TRUE(bob.locks().Check("deploy")->held);
+  EXPECT_FALSE(bob.locks().Acquire("deploy", "bob")->acquired);
+  bobs_clock->Advance(Millis(500));
+  auto taken = bob.locks().Acquire("deploy", "bob");
+  ASSERT_TRUE(taken.ok());
+  EXPECT_TRUE(taken->acquired);
+  EXPECT_EQ(taken->lock.token, 2);
+}
+
+TEST_P(LockTest, WaiterWithASlowClockTakesOverAfterWatchingAWholeLease) {
+  // Bob's wall clock is ten minutes behind: by it, alice's lease has not even
+  // started. Watching the lock unchanged for the lease's length is enough.
+  auto bobs_clock = std::make_shared<ManualClock>(clock_->NowMillis() - 600'000);
+  OtherClient bob(OpenAnother(bobs_clock, kSkew));
+  Acquire("alice", {.ttl = Millis(2000)});
+  int64_t start = bobs_clock->ElapsedMillis();
+  auto taken = bob.locks().Acquire("deploy", "bob", {.ttl = Millis(1000), .wait = Millis(5000)});
+  ASSERT_TRUE(taken.ok());
+  EXPECT_TRUE(taken->acquired);
+  EXPECT_EQ(taken->lock.token, 2);
+  EXPECT_GE(bobs_clock->ElapsedMillis() - start, 2000) << "not before a whole lease was watched";
+  EXPECT_LT(bobs_clock->ElapsedMillis() - start, 2100);
+  EXPECT_TRUE(locks().Extend("deploy", "alice").status().Is(Code::kConditionFailed));
+}
+
+TEST_P(LockTest, RenewalsKeepAWatchingWaiterOut) {
+  auto bobs_clock = std::make_shared<ClockWithHook>(clock_->NowMillis() - 600'000);
+  OtherClient bob(OpenAnother(bobs_clock, kSkew));
+  Acquire("alice", {.ttl = Millis(2000)});
+  bobs_clock->on_sleep = [&] { ASSERT_TRUE(locks().Extend("deploy", "alice", Millis(2000)).ok()); };
+  auto refused = bob.locks().Acquire("deploy", "bob", {.wait = Millis(6000)});
+  ASSERT_TRUE(refused.ok());
+  EXPECT_FALSE(refused->acquired) << "alice renewed all along";
+  bobs_clock->on_sleep = nullptr;  // alice stops renewing (she crashed)
+  auto taken = bob.locks().Acquire("deploy", "bob", {.wait = Millis(6000)});
+  ASSERT_TRUE(taken.ok());
+  EXPECT_TRUE(taken->acquired);
+}
+
+TEST_P(LockTest, OwnLapsedLeaseIsTakenAgainWithANewToken) {
+  auto clock = std::make_shared<ManualClock>(clock_->NowMillis());
+  OtherClient alice(OpenAnother(clock, kSkew));
+  ASSERT_TRUE(alice.locks().Acquire("deploy", "alice", {.ttl = Millis(1000)})->acquired);
+  clock->Advance(Millis(1500));  // lapsed by her clock, within the skew allowance for others
+  auto again = alice.locks().Acquire("deploy", "alice", {.ttl = Millis(1000)});
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->acquired);
+  EXPECT_EQ(again->lock.token, 2) << "a lapsed lease is a new tenure";
 }
 
 TEST_P(LockTest, LockNamesDoNotClashWithKeys) {

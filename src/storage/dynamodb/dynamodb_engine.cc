@@ -16,6 +16,7 @@
 
 #include "storage/dynamodb/dynamo_client.h"
 #include "storage/dynamodb/item_codec.h"
+#include "storage/limits.h"
 
 namespace kvstore::storage::dynamodb {
 namespace {
@@ -91,7 +92,10 @@ class DynamoDbEngine final : public Engine {
       if (page->error) return Failed("listing tables", *page->error);
       for (const Json& name : page->body.value("TableNames", Json::array())) {
         std::string n = name.get<std::string>();
-        if (n.rfind(prefix, 0) == 0) names.push_back(n.substr(prefix.size()));
+        if (n.rfind(prefix, 0) != 0 || !ValidateTableName(n.substr(prefix.size())).ok()) continue;
+        auto ours = IsKvstoreTable(n);
+        if (!ours.ok()) return ours.status();
+        if (*ours) names.push_back(n.substr(prefix.size()));
       }
       if (!page->body.contains("LastEvaluatedTableName")) break;
       request["ExclusiveStartTableName"] = page->body["LastEvaluatedTableName"];
@@ -308,6 +312,30 @@ class DynamoDbEngine final : public Engine {
     if (error.type == "ResourceNotFoundException") return Unknown(table);
     if (error.type == "ValidationException") return Status::InvalidArgument("DynamoDB refused the request: " + error.message);
     return Failed(doing, error);
+  }
+
+  // Other tables may share the account (and the prefix): kvstore's are the
+  // ones keyed by string pk/sk, as CreateTable makes them. One DescribeTable
+  // per candidate; list-tables is an administrator's command, not a hot path.
+  Result<bool> IsKvstoreTable(const std::string& full_name) {
+    auto described = client_->Call("DescribeTable", {{"TableName", full_name}}, Repeat::kSafe);
+    if (!described.ok()) return described.status();
+    if (described->error) {
+      if (described->error->type == "ResourceNotFoundException") return false;  // dropped meanwhile
+      return Failed("listing tables", *described->error);
+    }
+    const Json& table = described->body["Table"];
+    Json keys = table.value("KeySchema", Json::array());
+    Json types = table.value("AttributeDefinitions", Json::array());
+    auto type_of = [&](const std::string& attr) -> std::string {
+      for (const Json& d : types) {
+        if (d.value("AttributeName", "") == attr) return d.value("AttributeType", "");
+      }
+      return "";
+    };
+    return keys.size() == 2 && keys[0].value("AttributeName", "") == kPartitionAttr &&
+           keys[0].value("KeyType", "") == "HASH" && keys[1].value("AttributeName", "") == kSortAttr &&
+           keys[1].value("KeyType", "") == "RANGE" && type_of(kPartitionAttr) == "S" && type_of(kSortAttr) == "S";
   }
 
   // For calls with nothing to send, which must still report a missing table.
