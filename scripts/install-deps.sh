@@ -12,6 +12,7 @@ packages=(
   libcurl4-openssl-dev libssl-dev # the DynamoDB store (loaded with dlopen only when used)
   default-jre-headless            # DynamoDB Local, for the tests
   python3-boto3                   # the interoperability test (a standard AWS SDK)
+  stunnel4 openssl                # the https test: a TLS terminator and a CA of its own
 )
 
 as_root() {

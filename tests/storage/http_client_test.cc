@@ -59,7 +59,7 @@ TEST(HttpClientTest, PostsHeadersAndBodyAndReadsTheResponse) {
   {
     OneShotServer server("HTTP/1.1 400 Bad Request\r\nContent-Length: 5\r\nConnection: close\r\n\r\nnope!");
     TransportError error;
-    auto response = (*client)->Post(server.url(), {"X-Amz-Target: DynamoDB_20120810.ListTables"}, "ok-body", &error);
+    auto response = (*client)->Post(server.url(), {"X-Amz-Target: DynamoDB_20120810.ListTables"}, "ok-body", false, &error);
     ASSERT_TRUE(response.has_value()) << error.message;
     EXPECT_EQ(response->status, 400);
     EXPECT_EQ(response->body, "nope!");
@@ -73,7 +73,7 @@ TEST(HttpClientTest, RefusedConnectionIsARetryableTransportError) {
   ASSERT_TRUE(client.ok());
   TransportError error;
   // Port 1 on loopback: nothing listens there.
-  auto response = (*client)->Post("http://127.0.0.1:1/", {}, "{}", &error);
+  auto response = (*client)->Post("http://127.0.0.1:1/", {}, "{}", false, &error);
   EXPECT_FALSE(response.has_value());
   EXPECT_TRUE(error.retryable);
   EXPECT_FALSE(error.message.empty());

@@ -1,5 +1,7 @@
 #include "storage/dynamodb/aws_config.h"
 
+#include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <map>
 
@@ -35,6 +37,16 @@ Section ReadSection(const std::string& path, const std::string& section) {
 std::string Env(const GetEnv& getenv, const char* name) {
   const char* v = getenv(name);
   return v ? v : "";
+}
+
+// Seconds, as a decimal number: more than 0, at most 10 minutes.
+Result<Millis> ParseTimeout(const std::string& name, const std::string& text) {
+  double seconds = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  if (error != std::errc() || end != text.data() + text.size() || !(seconds > 0) || seconds > 600) {
+    return Status::InvalidArgument(name + " '" + text.substr(0, 40) + "' must be a number of seconds from 0.001 to 600");
+  }
+  return Millis(std::max<int64_t>(1, static_cast<int64_t>(seconds * 1000)));
 }
 
 }  // namespace
@@ -78,6 +90,12 @@ Result<AwsConfig> LoadAwsConfig(const std::string& endpoint, const GetEnv& geten
 
   config.ca_bundle = Env(getenv, "AWS_CA_BUNDLE");
   config.table_prefix = Env(getenv, "KVSTORE_TABLE_PREFIX");
+  std::string timeout = Env(getenv, "KVSTORE_DYNAMODB_TIMEOUT");
+  if (!timeout.empty()) {
+    auto parsed = ParseTimeout("KVSTORE_DYNAMODB_TIMEOUT", timeout);
+    if (!parsed.ok()) return parsed.status();
+    config.request_timeout = *parsed;
+  }
   return config;
 }
 

@@ -10,12 +10,15 @@
 //                AWS_ENDPOINT_URL, else https://dynamodb.REGION.amazonaws.com
 //   CA bundle    AWS_CA_BUNDLE
 //   table prefix KVSTORE_TABLE_PREFIX
+//   timeout      KVSTORE_DYNAMODB_TIMEOUT: seconds one request may take
+//                (default 10; the connection itself gets at most 3)
 #ifndef KVSTORE_STORAGE_DYNAMODB_AWS_CONFIG_H_
 #define KVSTORE_STORAGE_DYNAMODB_AWS_CONFIG_H_
 
 #include <functional>
 #include <string>
 
+#include "kvstore/clock.h"
 #include "kvstore/status.h"
 #include "storage/dynamodb/sigv4.h"
 
@@ -27,12 +30,14 @@ struct AwsConfig {
   std::string endpoint;  // "https://host[:port]" or "http://..."
   std::string ca_bundle;
   std::string table_prefix;
+  Millis request_timeout{10'000};
 };
 
 using GetEnv = std::function<const char*(const char*)>;
 
 // `endpoint` is the store URL's explicit endpoint, or empty. InvalidArgument
-// when no credentials can be found (the message says where it looked).
+// when no credentials can be found (the message says where it looked) or a
+// setting is malformed.
 Result<AwsConfig> LoadAwsConfig(const std::string& endpoint, const GetEnv& getenv);
 
 }  // namespace kvstore::storage::dynamodb

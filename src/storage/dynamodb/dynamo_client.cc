@@ -1,6 +1,10 @@
 #include "storage/dynamodb/dynamo_client.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <random>
 #include <thread>
 
@@ -59,7 +63,12 @@ std::string ErrorMessage(const Json& body) {
 }  // namespace
 
 Result<std::unique_ptr<DynamoClient>> DynamoClient::Create(AwsConfig config) {
-  auto http = HttpClient::Create({.ca_bundle = config.ca_bundle});
+  if (!config.ca_bundle.empty() && access(config.ca_bundle.c_str(), R_OK) != 0) {
+    return Status::IoError("AWS_CA_BUNDLE '" + config.ca_bundle + "' cannot be read: " + std::strerror(errno));
+  }
+  auto http = HttpClient::Create({.connect_timeout = std::min(config.request_timeout, HttpOptions{}.connect_timeout),
+                                  .request_timeout = config.request_timeout,
+                                  .ca_bundle = config.ca_bundle});
   if (!http.ok()) return http.status();
   return std::unique_ptr<DynamoClient>(new DynamoClient(std::move(config), std::move(*http)));
 }
@@ -77,6 +86,7 @@ Result<ApiResult> DynamoClient::Call(const std::string& operation, const Json& r
   std::minstd_rand random{std::random_device{}()};
   Millis backoff = kFirstBackoff;
   std::string last_problem;
+  bool maybe_applied = false;
   for (int attempt = 1; attempt <= kMaxAttempts; ++attempt) {
     if (attempt > 1) {
       ++stats_.retries;
@@ -107,7 +117,8 @@ Result<ApiResult> DynamoClient::Call(const std::string& operation, const Json& r
 
     ++stats_.requests;
     TransportError transport;
-    auto response = http_->Post(config_.endpoint + "/", headers, body, &transport);
+    bool fresh = repeat == Repeat::kUnsafe && stats_.requests > 1;  // the first request connects anyway
+    auto response = http_->Post(config_.endpoint + "/", headers, body, fresh, &transport);
     if (!response) {
       last_problem = transport.message;
       if (!transport.retryable) break;
@@ -115,6 +126,7 @@ Result<ApiResult> DynamoClient::Call(const std::string& operation, const Json& r
         return Status::IoError(operation + " to " + config_.endpoint + ": " + transport.message +
                                "; the write may or may not have been applied, so it was not sent again");
       }
+      maybe_applied = maybe_applied || transport.maybe_sent;
       continue;
     }
     Json parsed = Json::parse(response->body, nullptr, /*allow_exceptions=*/false);
@@ -122,7 +134,7 @@ Result<ApiResult> DynamoClient::Call(const std::string& operation, const Json& r
       bool read = operation == "GetItem" || operation == "Query" || operation == "BatchGetItem";
       (read ? stats_.read_units : stats_.write_units) += CapacityOf(parsed);
     }
-    if (response->status == 200 && !parsed.is_discarded()) return ApiResult{std::move(parsed), std::nullopt};
+    if (response->status == 200 && !parsed.is_discarded()) return ApiResult{std::move(parsed), std::nullopt, maybe_applied};
     std::string type = parsed.is_discarded() ? "" : ErrorType(parsed);
     std::string message = parsed.is_discarded() ? response->body.substr(0, 200) : ErrorMessage(parsed);
     last_problem = "HTTP " + std::to_string(response->status) + (type.empty() ? "" : " " + type) +
@@ -132,6 +144,7 @@ Result<ApiResult> DynamoClient::Call(const std::string& operation, const Json& r
         return Status::IoError(operation + " failed with " + last_problem +
                                "; the write may or may not have been applied, so it was not sent again");
       }
+      maybe_applied = true;
       continue;
     }
     if (IsThrottling(type)) continue;
@@ -139,10 +152,10 @@ Result<ApiResult> DynamoClient::Call(const std::string& operation, const Json& r
         type == "MissingAuthenticationTokenException" || type == "AccessDeniedException") {
       return Status::IoError("DynamoDB refused the credentials: " + last_problem);
     }
-    return ApiResult{Json(), ApiError{type, message, parsed.is_discarded() ? Json() : parsed}};
+    return ApiResult{Json(), ApiError{type, message, parsed.is_discarded() ? Json() : parsed}, maybe_applied};
   }
-  return Status::IoError(operation + " to " + config_.endpoint + " failed after " + std::to_string(stats_.retries) +
-                         " retries: " + last_problem);
+  std::string after = stats_.retries > 0 ? " failed after " + std::to_string(stats_.retries) + " retries: " : " failed: ";
+  return Status::IoError(operation + " to " + config_.endpoint + after + last_problem);
 }
 
 }  // namespace kvstore::storage::dynamodb

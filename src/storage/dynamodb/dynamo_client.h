@@ -33,6 +33,10 @@ struct ApiError {
 struct ApiResult {
   Json body;                      // on success
   std::optional<ApiError> error;  // a definite answer from DynamoDB: not retried
+  // An earlier attempt of this call may have been applied (its answer was
+  // lost): a conditional write that now fails may have failed on its own
+  // first success.
+  bool earlier_attempt_may_have_applied = false;
 };
 
 struct CallStats {

@@ -165,6 +165,12 @@ class DynamoDbEngine final : public Engine {
       e.AddTo(request);
       auto done = client_->Call("DeleteItem", request, Repeat::kSafe);
       if (!done.ok()) return done.status();
+      if (done->error && done->earlier_attempt_may_have_applied && condition.kind != Condition::Kind::kAlways) {
+        // Resending a conditional delete is harmless, but its failure may be
+        // the first attempt's success: neither answer would be honest.
+        return Status::IoError("DeleteItem: an answer was lost and the repeated request found its condition no "
+                               "longer met; the delete may or may not have been applied");
+      }
       if (!done->error) {
         WriteOutcome outcome{.applied = true, .item = std::nullopt};
         if (done->body.contains("Attributes")) {

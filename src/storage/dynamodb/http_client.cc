@@ -81,7 +81,8 @@ Result<std::unique_ptr<HttpClient>> HttpClient::Create(const HttpOptions& option
 HttpClient::~HttpClient() { g_curl.easy_cleanup(static_cast<CURL*>(handle_)); }
 
 std::optional<HttpResponse> HttpClient::Post(const std::string& url, const std::vector<std::string>& headers,
-                                             const std::string& body, TransportError* error) {
+                                             const std::string& body, bool fresh_connection,
+                                             TransportError* error) {
   CURL* curl = static_cast<CURL*>(handle_);
   curl_slist* list = nullptr;
   for (const std::string& h : headers) list = g_curl.slist_append(list, h.c_str());
@@ -96,6 +97,7 @@ std::optional<HttpResponse> HttpClient::Post(const std::string& url, const std::
   g_curl.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
   g_curl.easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout.count()));
   g_curl.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  g_curl.easy_setopt(curl, CURLOPT_FRESH_CONNECT, fresh_connection ? 1L : 0L);
   g_curl.easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
   g_curl.easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
   if (!options_.ca_bundle.empty()) {

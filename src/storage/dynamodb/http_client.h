@@ -44,8 +44,11 @@ class HttpClient {
   ~HttpClient();
 
   // The response, or the transport error in *error (returning empty).
+  // `fresh_connection`: do not reuse the kept connection. libcurl silently
+  // sends a request again when a reused connection dies before any answer,
+  // which must never happen to a write that is unsafe to repeat.
   std::optional<HttpResponse> Post(const std::string& url, const std::vector<std::string>& headers,
-                                   const std::string& body, TransportError* error);
+                                   const std::string& body, bool fresh_connection, TransportError* error);
 
  private:
   HttpClient(void* handle, HttpOptions options) : handle_(handle), options_(std::move(options)) {}

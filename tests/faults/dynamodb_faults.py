@@ -1,0 +1,313 @@
+#!/usr/bin/python3
+"""Fault handling on the DynamoDB store: a small proxy between kvstore and
+DynamoDB Local throttles, fails, drops, delays and loses the answers of chosen
+requests. Each case checks kvstore's exit code and message, that it retried
+what it should, and -- reading the table directly, past the proxy -- that no
+increment, push or transaction was applied twice.
+
+Usage: dynamodb_faults.py KVSTORE_BINARY ENDPOINT
+Exits non-zero, naming every case that went wrong.
+"""
+import http.client
+import http.server
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+kvstore, endpoint = sys.argv[1], sys.argv[2]
+upstream = endpoint.split("://", 1)[1]
+env = dict(os.environ, AWS_ACCESS_KEY_ID="kvstoretest", AWS_SECRET_ACCESS_KEY="kvstoretestsecret",
+           AWS_REGION="us-east-1", KVSTORE_TABLE_PREFIX="faults%d-" % random.randrange(1 << 30),
+           KVSTORE_DYNAMODB_TIMEOUT="1")
+
+THROTTLE = (400, "ThrottlingException", "Rate of requests exceeds the allowed throughput.")
+SERVER_ERROR = (500, "InternalServerError", "Internal server error")
+
+
+class Plan:
+    """Which requests to spoil: for operation `op`, let `skip` requests pass,
+    then apply `action` to the next `times` ones."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.rules = []
+        self.seen = {}
+
+    def set(self, *rules):
+        with self.lock:
+            self.rules = [dict(r, skip=r.get("skip", 0), times=r.get("times", 1)) for r in rules]
+            self.seen = {}
+
+    def action_for(self, op):
+        with self.lock:
+            self.seen[op] = self.seen.get(op, 0) + 1
+            for rule in self.rules:
+                if rule["op"] != op:
+                    continue
+                if rule["skip"] > 0:
+                    rule["skip"] -= 1
+                    return None
+                if rule["times"] > 0:
+                    rule["times"] -= 1
+                    return rule
+            return None
+
+
+plan = Plan()
+
+
+class FaultProxy(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as kvstore reuses its connection
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        op = self.headers.get("X-Amz-Target", "").rsplit(".", 1)[-1]
+        rule = plan.action_for(op)
+        action = rule["action"] if rule else "pass"
+        if action == "drop":  # the connection breaks before DynamoDB sees the request
+            return self.hang_up()
+        if action in ("throttle", "server_error"):
+            status, kind, message = THROTTLE if action == "throttle" else SERVER_ERROR
+            return self.answer(status, json.dumps({"__type": "com.amazonaws.dynamodb.v20120810#" + kind,
+                                                   "message": message}).encode())
+        status, answer = self.forward(body)
+        if action == "lose_answer":  # DynamoDB applied it; the answer never arrives
+            return self.hang_up()
+        if action == "delay":  # the answer comes after kvstore's timeout
+            time.sleep(rule.get("seconds", 2))
+        try:
+            self.answer(status, answer)
+        except OSError:
+            self.close_connection = True
+
+    def forward(self, body):
+        connection = http.client.HTTPConnection(upstream, timeout=30)
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "content-length")}
+        connection.request("POST", self.path, body=body, headers=headers)
+        response = connection.getresponse()
+        data = response.read()
+        connection.close()
+        return response.status, data
+
+    def answer(self, status, data):
+        self.send_response(status)
+        self.send_header("Content-Type", "application/x-amz-json-1.0")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def hang_up(self):
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+proxy = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FaultProxy)
+threading.Thread(target=proxy.serve_forever, daemon=True).start()
+via_proxy = "dynamodb+http://127.0.0.1:%d" % proxy.server_address[1]
+direct = "dynamodb+" + endpoint
+
+
+def run(*args, store=via_proxy, stdin=None, extra_env=None):
+    started = time.monotonic()
+    result = subprocess.run([kvstore, "--store", store, *args], input=stdin, capture_output=True,
+                            env=dict(env, **(extra_env or {})))
+    return result.returncode, result.stdout.decode(), result.stderr.decode(), time.monotonic() - started
+
+
+def direct_value(*args):
+    code, out, err, _ = run(*args, store=direct)
+    return out.strip() if code == 0 else "exit %d: %s" % (code, err.strip())
+
+
+problems = []
+cases = 0
+
+
+def case(name, *rules):
+    """Decorator: run the case with these faults planned."""
+    def wrap(check):
+        global cases
+        cases += 1
+        plan.set(*rules)
+        try:
+            check()
+        except AssertionError as e:
+            problems.append("%s: %s (requests seen: %s)" % (name, e, plan.seen))
+        plan.set()
+        return check
+    return wrap
+
+
+def expect(what, got, want):
+    if got != want:
+        raise AssertionError("%s: got %r, expected %r" % (what, got, want))
+
+
+def expect_in(what, needle, text):
+    if needle not in text:
+        raise AssertionError("%s: %r not in %r" % (what, needle, text))
+
+
+def retries(err):
+    """The retries -v reported."""
+    for line in err.splitlines():
+        if line.startswith("kvstore: dynamodb:"):
+            return int(line.split(",")[1].split()[0])
+    return None
+
+
+run("create-table", "tbl")
+run("set", "tbl", "k", "v")
+
+
+@case("throttled twice, then served", {"op": "UpdateItem", "action": "throttle", "times": 2})
+def _():
+    code, out, err, _ = run("-v", "inc", "tbl", "hits")
+    expect("exit", code, 0)
+    expect("printed value", out, "1\n")
+    expect("retries", retries(err), 2)
+    expect("stored value", direct_value("get-counter", "tbl", "hits"), "1")
+
+
+@case("throttled on every attempt", {"op": "UpdateItem", "action": "throttle", "times": 100})
+def _():
+    code, out, err, took = run("inc", "tbl", "hits")
+    expect("exit", code, 3)
+    expect_in("message", "ThrottlingException", err)
+    expect("lines on stderr", err.count("\n"), 1)
+    if took > 8:
+        raise AssertionError("backoff is capped: took %.1f s" % took)
+    expect("stored value", direct_value("get-counter", "tbl", "hits"), "1")
+
+
+@case("a read answered with 500 twice", {"op": "GetItem", "action": "server_error", "times": 2})
+def _():
+    code, out, err, _ = run("-v", "get", "tbl", "k")
+    expect("exit", code, 0)
+    expect("value", out, "v")
+    expect("retries", retries(err), 2)
+
+
+@case("an increment answered with 500", {"op": "UpdateItem", "action": "server_error"})
+def _():
+    code, out, err, _ = run("inc", "tbl", "hits")
+    expect("exit", code, 3)
+    expect_in("message", "may or may not have been applied", err)
+    expect("stored value", direct_value("get-counter", "tbl", "hits"), "1")
+
+
+@case("an increment whose answer is lost", {"op": "UpdateItem", "action": "lose_answer"})
+def _():
+    code, out, err, _ = run("inc", "tbl", "hits")
+    expect("exit", code, 3)
+    expect_in("message", "may or may not have been applied", err)
+    expect("stored value: applied once, not twice", direct_value("get-counter", "tbl", "hits"), "2")
+
+
+@case("an increment whose answer comes too late", {"op": "UpdateItem", "action": "delay", "seconds": 2})
+def _():
+    code, out, err, _ = run("inc", "tbl", "hits")
+    expect("exit", code, 3)
+    expect_in("message", "may or may not have been applied", err)
+    time.sleep(1.5)  # let the proxy finish with DynamoDB
+    expect("stored value: applied once", direct_value("get-counter", "tbl", "hits"), "3")
+
+
+@case("a read whose answer comes too late, once", {"op": "GetItem", "action": "delay", "seconds": 2})
+def _():
+    code, out, err, _ = run("-v", "get", "tbl", "k")
+    expect("exit", code, 0)
+    expect("value", out, "v")
+    expect("retries", retries(err), 1)
+
+
+@case("connections dropped before the request reaches DynamoDB",
+      {"op": "GetItem", "action": "drop", "times": 3})
+def _():
+    code, out, err, _ = run("-v", "get", "tbl", "k")
+    expect("exit", code, 0)
+    expect("retries", retries(err), 3)
+
+
+@case("a push whose message write loses its answer", {"op": "UpdateItem", "skip": 1, "action": "lose_answer"})
+def _():
+    code, out, err, _ = run("queue-push", "tbl", "jobs", "payload")
+    expect("exit", code, 3)
+    expect("UpdateItem requests: the lost one is not sent again, not even by the HTTP layer on a reused "
+           "connection", plan.seen.get("UpdateItem"), 2)
+    expect("queue size: pushed once", direct_value("queue-size", "tbl", "jobs"), "visible 1, in flight 0, delayed 0")
+
+
+@case("an rpush (a transaction) whose answer is lost is resent and applied once",
+      {"op": "TransactWriteItems", "action": "lose_answer"})
+def _():
+    code, out, err, _ = run("rpush", "tbl", "log", "a")
+    expect("exit", code, 0)
+    expect("sent again", plan.seen.get("TransactWriteItems"), 2)
+    expect("list length", direct_value("llen", "tbl", "log"), "1")
+
+
+@case("a transaction whose answer is lost is resent and applied once",
+      {"op": "TransactWriteItems", "action": "lose_answer"})
+def _():
+    txn = json.dumps({"operations": [{"op": "inc", "key": "txn-count"}, {"op": "set", "key": "txn-key", "value": "x"}]})
+    code, out, err, _ = run("transaction", "tbl", "--file", "-", stdin=txn.encode())
+    expect("exit", code, 0)
+    expect("sent again", plan.seen.get("TransactWriteItems"), 2)
+    expect("counter: once", direct_value("get-counter", "tbl", "txn-count"), "1")
+
+
+@case("a transaction throttled, then served", {"op": "TransactWriteItems", "action": "throttle", "times": 2})
+def _():
+    txn = json.dumps({"operations": [{"op": "inc", "key": "txn-count"}]})
+    code, out, err, _ = run("transaction", "tbl", "--file", "-", stdin=txn.encode())
+    expect("exit", code, 0)
+    expect("counter", direct_value("get-counter", "tbl", "txn-count"), "2")
+
+
+@case("an ack whose answer is lost", {"op": "DeleteItem", "action": "lose_answer"})
+def _():
+    code, out, err, _ = run("queue-push", "tbl", "acks", "m")
+    expect("push", code, 0)
+    code, out, err, _ = run("queue-pop", "tbl", "acks")
+    expect("pop", code, 0)
+    receipt = out.split("\n", 1)[0].split()[1]
+    code, out, err, _ = run("queue-ack", "tbl", "acks", receipt)
+    expect("exit: the outcome is unknown, not 'bad receipt'", code, 3)
+    expect("queue size: acked", direct_value("queue-size", "tbl", "acks"), "visible 0, in flight 0, delayed 0")
+
+
+@case("the endpoint is down")
+def _():
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        closed = "dynamodb+http://127.0.0.1:%d" % s.getsockname()[1]
+    code, out, err, took = run("get", "tbl", "k", store=closed)
+    expect("exit", code, 3)
+    expect_in("message names the cause", "after 5 retries", err)
+    expect("lines on stderr", err.count("\n"), 1)
+
+
+@case("a malformed timeout setting")
+def _():
+    code, out, err, _ = run("get", "tbl", "k", extra_env={"KVSTORE_DYNAMODB_TIMEOUT": "soon"})
+    expect("exit", code, 2)
+    expect_in("message", "KVSTORE_DYNAMODB_TIMEOUT 'soon'", err)
+
+
+run("drop-table", "tbl", store=direct)
+proxy.shutdown()
+if problems:
+    sys.exit("\n".join(problems))
+print("%d fault cases: retries where safe, exit 3 where the outcome is unknown, nothing applied twice" % cases)

@@ -1,0 +1,106 @@
+#!/usr/bin/python3
+"""https on the DynamoDB store: stunnel terminates TLS in front of DynamoDB
+Local with a certificate for "localhost" signed by a CA this test makes.
+kvstore must work with that CA given in AWS_CA_BUNDLE, and refuse -- exit 3,
+one line naming the certificate problem, no retries -- without it, with the
+wrong host name, or with a CA file that does not exist.
+
+Usage: dynamodb_tls.py KVSTORE_BINARY ENDPOINT
+"""
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+kvstore, endpoint = sys.argv[1], sys.argv[2]
+upstream = endpoint.split("://", 1)[1]
+work = tempfile.mkdtemp(prefix="kvstore-tls-")
+
+
+def path(name):
+    return os.path.join(work, name)
+
+
+def openssl(*args):
+    subprocess.run(["openssl", *args], check=True, capture_output=True)
+
+
+# A CA, and a server certificate for localhost that it signs.
+openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", path("ca.key"), "-out", path("ca.pem"),
+        "-days", "2", "-subj", "/CN=kvstore test CA", "-addext", "basicConstraints=critical,CA:TRUE",
+        "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", path("server.key"), "-out", path("server.csr"),
+        "-subj", "/CN=localhost")
+with open(path("server.ext"), "w") as f:
+    f.write("subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n")
+openssl("x509", "-req", "-in", path("server.csr"), "-CA", path("ca.pem"), "-CAkey", path("ca.key"),
+        "-CAcreateserial", "-out", path("server.pem"), "-days", "2", "-extfile", path("server.ext"))
+
+with socket.socket() as s:
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+with open(path("stunnel.conf"), "w") as f:
+    f.write("foreground = yes\npid =\n[dynamodb]\naccept = 127.0.0.1:%d\nconnect = %s\ncert = %s\nkey = %s\n"
+            % (port, upstream, path("server.pem"), path("server.key")))
+stunnel = subprocess.Popen(["stunnel4", path("stunnel.conf")], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+for _ in range(100):
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+        break
+    except OSError:
+        time.sleep(0.05)
+else:
+    sys.exit("stunnel did not start: " + stunnel.stderr.read().decode() if stunnel.poll() is not None else "")
+
+base_env = dict(os.environ, AWS_ACCESS_KEY_ID="kvstoretest", AWS_SECRET_ACCESS_KEY="kvstoretestsecret",
+                AWS_REGION="us-east-1", KVSTORE_TABLE_PREFIX="tls%d-" % random.randrange(1 << 30))
+base_env.pop("AWS_CA_BUNDLE", None)
+problems = []
+
+
+def run(host, *args, ca=None):
+    env = dict(base_env, **({"AWS_CA_BUNDLE": ca} if ca else {}))
+    started = time.monotonic()
+    r = subprocess.run([kvstore, "-v", "--store", "dynamodb+https://%s:%d" % (host, port), *args], env=env,
+                       capture_output=True)
+    return r.returncode, r.stdout.decode(), r.stderr.decode(), time.monotonic() - started
+
+
+def expect(what, ok, detail):
+    if not ok:
+        problems.append("%s: %s" % (what, detail))
+
+
+code, out, err, _ = run("localhost", "create-table", "secure", ca=path("ca.pem"))
+expect("create-table over https with AWS_CA_BUNDLE", code == 0, err)
+code, out, err, _ = run("localhost", "set", "secure", "k", "over tls", ca=path("ca.pem"))
+expect("set over https", code == 0, err)
+code, out, err, _ = run("localhost", "get", "secure", "k", ca=path("ca.pem"))
+expect("get over https", code == 0 and out == "over tls", (code, out, err))
+
+
+def refused(what, host, ca, mentions):
+    code, out, err, took = run(host, "get", "secure", "k", ca=ca)
+    problem_lines = [line for line in err.splitlines() if not line.startswith("kvstore: store ")
+                     and not line.startswith("kvstore: dynamodb:")]
+    expect(what + ": exit 3", code == 3, (code, err))
+    expect(what + ": one line naming the problem", len(problem_lines) == 1 and mentions in problem_lines[0],
+           problem_lines)
+    expect(what + ": not retried", not re.search(r" [1-9][0-9]* retries", err) and took < 3, (took, err))
+
+
+refused("without the test CA (system CAs only)", "localhost", None, "certificate")
+refused("with the wrong host name", "127.0.0.1", path("ca.pem"), "127.0.0.1")
+refused("with a CA file that does not exist", "localhost", path("missing.pem"), "AWS_CA_BUNDLE")
+
+run("localhost", "drop-table", "secure", ca=path("ca.pem"))
+stunnel.terminate()
+stunnel.wait()
+if problems:
+    sys.exit("\n".join(problems))
+print("https through stunnel: works with AWS_CA_BUNDLE; refused (exit 3, no retry) without the CA, "
+      "with the wrong host name and with a missing CA file")
