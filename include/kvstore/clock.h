@@ -25,6 +25,10 @@ class Clock {
   // Waits this long (used by --wait loops). A ManualClock advances itself
   // instead, so waiting logic runs instantly in tests.
   virtual void SleepFor(Millis duration) const = 0;
+  // Whether SleepFor really waits. True for real clocks: a waiter may then
+  // wake early when the store changes. A ManualClock only simulates waiting,
+  // so waiters must sleep on it alone.
+  virtual bool WaitsInRealTime() const { return true; }
 };
 
 // Wall-clock time (std::chrono::system_clock).
@@ -44,6 +48,7 @@ class ManualClock final : public Clock {
   int64_t NowMillis() const override { return now_.load(); }
   int64_t ElapsedMillis() const override { return now_.load(); }
   void SleepFor(Millis duration) const override { now_ += duration.count(); }
+  bool WaitsInRealTime() const override { return false; }
   void Advance(Millis by) { now_ += by.count(); }
   void Set(int64_t millis) { now_ = millis; }
 

@@ -36,7 +36,7 @@ Result<AcquireResult> Locks::Acquire(std::string_view name, std::string_view own
   KVSTORE_RETURN_IF_ERROR(Validate(name, owner));
   KVSTORE_RETURN_IF_ERROR(storage::ValidateTtl("ttl", options.ttl));
   KVSTORE_RETURN_IF_ERROR(storage::ValidateWait("wait", options.wait));
-  Backoff backoff(table_.clock(), options.wait);
+  Backoff backoff(table_, options.wait);
   lease::ExpiryWatch watch(table_.clock());
   while (true) {
     auto taken =

@@ -135,7 +135,7 @@ class QueueOps {
   }
 
   Result<Message> Pop(const PopOptions& options) {
-    Backoff backoff(table_.clock(), options.wait);
+    Backoff backoff(table_, options.wait);
     while (true) {
       KVSTORE_RETURN_IF_ERROR(PromoteDue(layout::InFlightPartition(queue_)));
       KVSTORE_RETURN_IF_ERROR(PromoteDue(layout::DelayedPartition(queue_)));

@@ -19,6 +19,7 @@
 #define KVSTORE_STORAGE_ENGINE_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -178,9 +179,24 @@ const char* OperatorText(CompareOp op);
 // empty when there is none: the exclusive end of a prefix range.
 std::string PrefixEnd(std::string prefix);
 
+// Lets a waiter (--wait) sleep until the store may have changed instead of
+// polling blindly. Wake-ups may be spurious; the waiter simply tries again.
+class ChangeWatch {
+ public:
+  virtual ~ChangeWatch() = default;
+  // Returns after `timeout`, or sooner once the store may have been written
+  // since the watch was made or last returned.
+  virtual void Wait(Millis timeout) = 0;
+};
+
 class Engine {
  public:
   virtual ~Engine() = default;
+
+  // A watch on writes to the store by any process, or null when the engine
+  // cannot tell (the waiter then sleeps its backoff). Ask before the first
+  // try, so that no write between a try and the wait is missed.
+  virtual std::unique_ptr<ChangeWatch> WatchChanges() { return nullptr; }
 
   // Requests and capacity used so far (-v); see kvstore::StoreStats.
   virtual StoreStats Stats() const = 0;

@@ -133,6 +133,7 @@ class ClockWithHook final : public Clock {
     if (on_sleep) on_sleep();
     inner_.SleepFor(d);
   }
+  bool WaitsInRealTime() const override { return false; }
   std::function<void()> on_sleep;
 
  private:

@@ -4,7 +4,9 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "storage/sqlite/sqlite_engine.h"
 #include "testing/temp_dir.h"
@@ -111,6 +113,36 @@ TEST(SqliteEngineTest, FullDurabilityOpensAndWrites) {
   auto engine = OpenSqliteEngine({.path = dir.File("s.db"), .durability = Durability::kFull, .clock = SystemClock::Shared()});
   ASSERT_TRUE(engine.ok());
   EXPECT_TRUE((*engine)->CreateTable("tbl", {}).ok());
+}
+
+// Waiters (--wait) sleep on a ChangeWatch: a write by another connection
+// ends the wait, no write lets it run its course.
+TEST(SqliteEngineTest, ChangeWatchWakesOnAnotherConnectionsWrite) {
+  testing::TempDir dir;
+  std::string path = dir.File("store.db");
+  auto waiter = Open(path);
+  auto writer = Open(path);
+  ASSERT_TRUE(waiter.ok() && writer.ok());
+  ASSERT_TRUE((*writer)->CreateTable("tbl", {}).ok());
+  auto watch = (*waiter)->WatchChanges();
+  ASSERT_NE(watch, nullptr);
+
+  using Steady = std::chrono::steady_clock;
+  auto start = Steady::now();
+  watch->Wait(Millis(100));
+  EXPECT_GE(Steady::now() - start, std::chrono::milliseconds(90)) << "nothing was written";
+
+  std::thread later([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    Item item;
+    item.key = {"k", "x"};
+    item.value = "v";
+    EXPECT_TRUE((*writer)->Put("tbl", item, Condition::Always()).ok());
+  });
+  start = Steady::now();
+  watch->Wait(Millis(20'000));
+  later.join();
+  EXPECT_LT(Steady::now() - start, std::chrono::milliseconds(10'000)) << "the write should end the wait";
 }
 
 }  // namespace

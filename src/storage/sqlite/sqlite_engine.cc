@@ -7,6 +7,7 @@
 #include <mutex>
 #include <random>
 
+#include "storage/sqlite/change_watch.h"
 #include "storage/sqlite/sql_builder.h"
 #include "storage/sqlite/sqlite_db.h"
 #include "storage/sqlite/statement.h"
@@ -33,15 +34,17 @@ struct Connection {
 
 class SqliteEngine final : public Engine {
  public:
-  SqliteEngine(sqlite3* db, std::shared_ptr<Clock> clock)
+  SqliteEngine(sqlite3* db, std::string path, std::shared_ptr<Clock> clock)
       : connection_{db},
         db_(db),
+        path_(std::move(path)),
         cache_(db),
         clock_(std::move(clock)),
         random_(static_cast<uint32_t>(getpid()) ^ static_cast<uint32_t>(clock_->NowMillis())) {}
 
-
   StoreStats Stats() const override { return {.backend = "sqlite"}; }
+
+  std::unique_ptr<ChangeWatch> WatchChanges() override { return WatchWalFile(path_ + "-wal"); }
 
   Status CreateTable(const std::string& table, const CreateTableOptions& options) override {
     std::lock_guard lock(mu_);
@@ -469,6 +472,7 @@ class SqliteEngine final : public Engine {
 
   Connection connection_;
   sqlite3* db_;
+  std::string path_;
   StatementCache cache_;
   std::shared_ptr<Clock> clock_;
   std::minstd_rand random_;
@@ -481,7 +485,7 @@ class SqliteEngine final : public Engine {
 Result<std::unique_ptr<Engine>> OpenSqliteEngine(const SqliteOptions& options) {
   auto db = OpenDatabase(options.path, options.durability);
   if (!db.ok()) return db.status();
-  return std::unique_ptr<Engine>(std::make_unique<SqliteEngine>(*db, options.clock));
+  return std::unique_ptr<Engine>(std::make_unique<SqliteEngine>(*db, options.path, options.clock));
 }
 
 }  // namespace kvstore::storage::sqlite
