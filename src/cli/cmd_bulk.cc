@@ -176,30 +176,42 @@ Status RunQuery(Invocation& inv, const BulkArgs& args) {
 
 void AddBulkCommands(CommandSet& commands) {
   auto args = std::make_shared<BulkArgs>();
-  CLI::App* txn = commands.Add("transaction", "Apply a file of operations atomically (all or none)",
-                               [args](Invocation& inv) { return RunTransaction(inv, *args); });
-  txn->add_option("TABLE", args->table, "table name")->required();
-  txn->add_option("--file", args->file, "the JSON document; - reads stdin")->required();
+  commands.Add(
+      "transaction", "Apply a file of operations atomically (all or none)",
+      [args](Invocation& inv) { return RunTransaction(inv, *args); },
+      [args](CLI::App& cmd) {
+        cmd.add_option("TABLE", args->table, "table name")->required();
+        cmd.add_option("--file", args->file, "the JSON document; - reads stdin")->required();
+      });
 
-  CLI::App* get = commands.Add("batch-get", "Print many keys' values in the order asked",
-                               [args](Invocation& inv) { return RunBatchGet(inv, *args); });
-  get->add_option("TABLE", args->table, "table name")->required();
-  get->add_option("KEY", args->keys, "keys to read");
-  get->add_option("--file", args->file, "also read keys from this file, one per line; - reads stdin");
+  commands.Add(
+      "batch-get", "Print many keys' values in the order asked", [args](Invocation& inv) { return RunBatchGet(inv, *args); },
+      [args](CLI::App& cmd) {
+        cmd.add_option("TABLE", args->table, "table name")->required();
+        cmd.add_option("KEY", args->keys, "keys to read");
+        cmd.add_option("--file", args->file, "also read keys from this file, one per line; - reads stdin");
+      });
 
-  CLI::App* set = commands.Add("batch-set", "Write many keys from a JSON array or JSON Lines file",
-                               [args](Invocation& inv) { return RunBatchSet(inv, *args); });
-  set->add_option("TABLE", args->table, "table name")->required();
-  set->add_option("--file", args->file, "the entries; - reads stdin")->required();
+  commands.Add(
+      "batch-set", "Write many keys from a JSON array or JSON Lines file",
+      [args](Invocation& inv) { return RunBatchSet(inv, *args); },
+      [args](CLI::App& cmd) {
+        cmd.add_option("TABLE", args->table, "table name")->required();
+        cmd.add_option("--file", args->file, "the entries; - reads stdin")->required();
+      });
 
-  CLI::App* query = commands.Add("query", "List what a table holds: type, name, size, time to live",
-                                 [args](Invocation& inv) { return RunQuery(inv, *args); });
-  query->add_option("TABLE", args->table, "table name")->required();
-  query->add_option("--type", args->type, "kv, counter, lock, queue, leader, set or list");
-  query->add_option("--prefix", args->prefix, "only names starting with this");
-  auto* within = query->add_option("--expiring-within", args->expiring_within, "only what expires within this many seconds");
-  query->add_flag("--no-ttl", args->no_ttl, "only what never expires")->excludes(within);
-  query->add_option("--limit", args->limit, "at most this many rows");
+  commands.Add(
+      "query", "List what a table holds: type, name, size, time to live",
+      [args](Invocation& inv) { return RunQuery(inv, *args); },
+      [args](CLI::App& cmd) {
+        cmd.add_option("TABLE", args->table, "table name")->required();
+        cmd.add_option("--type", args->type, "kv, counter, lock, queue, leader, set or list");
+        cmd.add_option("--prefix", args->prefix, "only names starting with this");
+        auto* within =
+            cmd.add_option("--expiring-within", args->expiring_within, "only what expires within this many seconds");
+        cmd.add_flag("--no-ttl", args->no_ttl, "only what never expires")->excludes(within);
+        cmd.add_option("--limit", args->limit, "at most this many rows");
+      });
 }
 
 }  // namespace kvstore::cli

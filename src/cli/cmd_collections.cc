@@ -133,53 +133,53 @@ Status RunLLen(Invocation& inv, const CollectionArgs& args) {
   return PrintNumber(inv, "list", args.name, "length", *n);
 }
 
-CLI::App* AddCollectionCommand(CommandSet& commands, const std::string& name, const std::string& description,
-                               const std::string& what, CollectionArgs& args, Handler handler) {
-  CLI::App* cmd = commands.Add(name, description, std::move(handler));
-  cmd->add_option("TABLE", args.table, "table name")->required();
-  cmd->add_option(what, args.name, "name of the " + std::string(what == "SET" ? "set" : "list"))->required();
-  return cmd;
+// Options that take the values that follow: MEMBER..., VALUE...
+Setup Items(const std::shared_ptr<CollectionArgs>& args, const std::string& what, const std::string& help) {
+  return [args, what, help](CLI::App& cmd) { cmd.add_option(what, args->items, help)->required(); };
+}
+
+Setup PopCount(const std::shared_ptr<CollectionArgs>& args) {
+  return [args](CLI::App& cmd) { cmd.add_option("--count", args->count, "how many (default 1, at most 99)"); };
 }
 
 }  // namespace
 
 void AddCollectionCommands(CommandSet& commands) {
   auto args = std::make_shared<CollectionArgs>();
-  auto set_command = [&](const std::string& name, const std::string& description, Handler handler) {
-    return AddCollectionCommand(commands, name, description, "SET", *args, std::move(handler));
+  auto set_command = [&](const std::string& name, const std::string& description, Handler handler, Setup more = {}) {
+    commands.Add(name, description, std::move(handler),
+                 TableAnd("SET", "name of the set", &args->table, &args->name, std::move(more)));
   };
-  auto list_command = [&](const std::string& name, const std::string& description, Handler handler) {
-    return AddCollectionCommand(commands, name, description, "LIST", *args, std::move(handler));
+  auto list_command = [&](const std::string& name, const std::string& description, Handler handler, Setup more = {}) {
+    commands.Add(name, description, std::move(handler),
+                 TableAnd("LIST", "name of the list", &args->table, &args->name, std::move(more)));
   };
 
   set_command("sadd", "Add members to a set; prints how many were new",
-              [args](Invocation& inv) { return RunSAdd(inv, *args); })
-      ->add_option("MEMBER", args->items, "members to add")->required();
+              [args](Invocation& inv) { return RunSAdd(inv, *args); }, Items(args, "MEMBER", "members to add"));
   set_command("srem", "Remove members from a set; prints how many were there",
-              [args](Invocation& inv) { return RunSRem(inv, *args); })
-      ->add_option("MEMBER", args->items, "members to remove")->required();
+              [args](Invocation& inv) { return RunSRem(inv, *args); }, Items(args, "MEMBER", "members to remove"));
   set_command("sismember", "Tell whether a member is in a set (exit 0 yes, 1 no)",
-              [args](Invocation& inv) { return RunSIsMember(inv, *args); })
-      ->add_option("MEMBER", args->member, "the member")->required();
+              [args](Invocation& inv) { return RunSIsMember(inv, *args); },
+              [args](CLI::App& cmd) { cmd.add_option("MEMBER", args->member, "the member")->required(); });
   set_command("smembers", "List a set's members in byte order", [args](Invocation& inv) { return RunSMembers(inv, *args); });
   set_command("scard", "Print a set's member count", [args](Invocation& inv) { return RunSCard(inv, *args); });
 
   list_command("lpush", "Push values at the front of a list; prints the new length",
-               [args](Invocation& inv) { return RunPush(inv, *args, End::kFront); })
-      ->add_option("VALUE", args->items, "values to push")->required();
+               [args](Invocation& inv) { return RunPush(inv, *args, End::kFront); },
+               Items(args, "VALUE", "values to push"));
   list_command("rpush", "Push values at the back of a list; prints the new length",
-               [args](Invocation& inv) { return RunPush(inv, *args, End::kBack); })
-      ->add_option("VALUE", args->items, "values to push")->required();
+               [args](Invocation& inv) { return RunPush(inv, *args, End::kBack); },
+               Items(args, "VALUE", "values to push"));
   list_command("lpop", "Remove and print values from the front (exit 1 if empty)",
-               [args](Invocation& inv) { return RunPop(inv, *args, End::kFront); })
-      ->add_option("--count", args->count, "how many (default 1, at most 99)");
+               [args](Invocation& inv) { return RunPop(inv, *args, End::kFront); }, PopCount(args));
   list_command("rpop", "Remove and print values from the back (exit 1 if empty)",
-               [args](Invocation& inv) { return RunPop(inv, *args, End::kBack); })
-      ->add_option("--count", args->count, "how many (default 1, at most 99)");
-  CLI::App* lrange = list_command("lrange", "Print values from START to STOP (0 -1: all)",
-                                  [args](Invocation& inv) { return RunLRange(inv, *args); });
-  lrange->add_option("START", args->start, "first index; negative counts from the end")->required();
-  lrange->add_option("STOP", args->stop, "last index, inclusive; -1 is the last")->required();
+               [args](Invocation& inv) { return RunPop(inv, *args, End::kBack); }, PopCount(args));
+  list_command("lrange", "Print values from START to STOP (0 -1: all)",
+               [args](Invocation& inv) { return RunLRange(inv, *args); }, [args](CLI::App& cmd) {
+                 cmd.add_option("START", args->start, "first index; negative counts from the end")->required();
+                 cmd.add_option("STOP", args->stop, "last index, inclusive; -1 is the last")->required();
+               });
   list_command("llen", "Print a list's length", [args](Invocation& inv) { return RunLLen(inv, *args); });
 }
 

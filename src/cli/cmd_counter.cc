@@ -48,28 +48,22 @@ Status RunGetCounter(Invocation& inv, const CounterArgs& args) {
   return PrintCounter(inv, args.name, *value);
 }
 
-void AddTableAndName(CLI::App* cmd, CounterArgs& args) {
-  cmd->add_option("TABLE", args.table, "table name")->required();
-  cmd->add_option("NAME", args.name, "counter name")->required();
-}
 
 }  // namespace
 
 void AddCounterCommands(CommandSet& commands) {
   auto args = std::make_shared<CounterArgs>();
-  CLI::App* inc = commands.Add("inc", "Add to a counter and print its new value",
-                               [args](Invocation& inv) { return RunAdd(inv, *args, +1); });
-  AddTableAndName(inc, *args);
-  inc->add_option("--by", args->by, "amount to add (default 1)");
-
-  CLI::App* dec = commands.Add("dec", "Subtract from a counter and print its new value",
-                               [args](Invocation& inv) { return RunAdd(inv, *args, -1); });
-  AddTableAndName(dec, *args);
-  dec->add_option("--by", args->by, "amount to subtract (default 1)");
-
-  CLI::App* get = commands.Add("get-counter", "Print a counter's value (0 when missing)",
-                               [args](Invocation& inv) { return RunGetCounter(inv, *args); });
-  AddTableAndName(get, *args);
+  auto table_and_name = [args](Setup more) {
+    return TableAnd("NAME", "counter name", &args->table, &args->name, std::move(more));
+  };
+  commands.Add("inc", "Add to a counter and print its new value",
+               [args](Invocation& inv) { return RunAdd(inv, *args, +1); },
+               table_and_name([args](CLI::App& cmd) { cmd.add_option("--by", args->by, "amount to add (default 1)"); }));
+  commands.Add(
+      "dec", "Subtract from a counter and print its new value", [args](Invocation& inv) { return RunAdd(inv, *args, -1); },
+      table_and_name([args](CLI::App& cmd) { cmd.add_option("--by", args->by, "amount to subtract (default 1)"); }));
+  commands.Add("get-counter", "Print a counter's value (0 when missing)",
+               [args](Invocation& inv) { return RunGetCounter(inv, *args); }, table_and_name({}));
 }
 
 }  // namespace kvstore::cli

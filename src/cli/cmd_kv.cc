@@ -114,43 +114,45 @@ Status RunList(Invocation& inv, const KvArgs& args) {
   return Status::Ok();
 }
 
-void AddTableAndKey(CLI::App* cmd, KvArgs& args) {
-  cmd->add_option("TABLE", args.table, "table name")->required();
-  cmd->add_option("KEY", args.key, "key: 1-512 bytes of UTF-8")->required();
-}
-
 }  // namespace
 
 void AddKvCommands(CommandSet& commands) {
   auto args = std::make_shared<KvArgs>();
 
-  CLI::App* set = commands.Add("set", "Store a value under a key", [args](Invocation& inv) { return RunSet(inv, *args); });
-  AddTableAndKey(set, *args);
-  set->add_option("VALUE", args->value, "the value (up to 256 KiB); - reads it from stdin")->required();
-  set->add_option("--ttl", args->ttl, "expire the key after this many seconds (decimals allowed)");
-  auto* if_not_exists = set->add_flag("--if-not-exists", args->if_not_exists, "write only if the key does not exist");
-  set->add_option("--if-value", args->if_value, "write only if the key holds this value")
-      ->excludes(if_not_exists)
-      ->each([args](const std::string&) { args->has_if_value = true; });
+  auto table_and_key = [args](Setup more) {
+    return TableAnd("KEY", "key: 1-512 bytes of UTF-8", &args->table, &args->key, std::move(more));
+  };
+  commands.Add("set", "Store a value under a key", [args](Invocation& inv) { return RunSet(inv, *args); },
+               table_and_key([args](CLI::App& cmd) {
+                 cmd.add_option("VALUE", args->value, "the value (up to 256 KiB); - reads it from stdin")->required();
+                 cmd.add_option("--ttl", args->ttl, "expire the key after this many seconds (decimals allowed)");
+                 auto* if_not_exists =
+                     cmd.add_flag("--if-not-exists", args->if_not_exists, "write only if the key does not exist");
+                 cmd.add_option("--if-value", args->if_value, "write only if the key holds this value")
+                     ->excludes(if_not_exists)
+                     ->each([args](const std::string&) { args->has_if_value = true; });
+               }));
 
-  CLI::App* get = commands.Add("get", "Print a key's value", [args](Invocation& inv) { return RunGet(inv, *args); });
-  AddTableAndKey(get, *args);
+  commands.Add("get", "Print a key's value", [args](Invocation& inv) { return RunGet(inv, *args); },
+               table_and_key({}));
 
-  CLI::App* exists = commands.Add("exists", "Tell whether a key exists (exit 0 yes, 1 no)",
-                                  [args](Invocation& inv) { return RunExists(inv, *args); });
-  AddTableAndKey(exists, *args);
+  commands.Add("exists", "Tell whether a key exists (exit 0 yes, 1 no)",
+               [args](Invocation& inv) { return RunExists(inv, *args); }, table_and_key({}));
 
-  CLI::App* del = commands.Add("delete", "Delete a key", [args](Invocation& inv) { return RunDelete(inv, *args); });
-  AddTableAndKey(del, *args);
-  del->add_option("--if-value", args->if_value, "delete only if the key holds this value")
-      ->each([args](const std::string&) { args->has_if_value = true; });
+  commands.Add("delete", "Delete a key", [args](Invocation& inv) { return RunDelete(inv, *args); },
+               table_and_key([args](CLI::App& cmd) {
+                 cmd.add_option("--if-value", args->if_value, "delete only if the key holds this value")
+                     ->each([args](const std::string&) { args->has_if_value = true; });
+               }));
 
-  CLI::App* list = commands.Add("list", "List keys in byte order", [args](Invocation& inv) { return RunList(inv, *args); });
-  list->add_option("TABLE", args->table, "table name")->required();
-  list->add_option("--prefix", args->prefix, "only keys starting with this");
-  list->add_option("--limit", args->limit, "at most this many keys");
-  list->add_option("--after", args->after, "only keys after this one (continue a listing)")
-      ->each([args](const std::string&) { args->has_after = true; });
+  commands.Add("list", "List keys in byte order", [args](Invocation& inv) { return RunList(inv, *args); },
+               [args](CLI::App& cmd) {
+                 cmd.add_option("TABLE", args->table, "table name")->required();
+                 cmd.add_option("--prefix", args->prefix, "only keys starting with this");
+                 cmd.add_option("--limit", args->limit, "at most this many keys");
+                 cmd.add_option("--after", args->after, "only keys after this one (continue a listing)")
+                     ->each([args](const std::string&) { args->has_after = true; });
+               });
 }
 
 }  // namespace kvstore::cli

@@ -73,39 +73,38 @@ Status RunResign(Invocation& inv, const LeaderArgs& args) {
   return PrintDone(inv.out(), Elections(*table).Resign(args.group, args.candidate), "group", args.group, "resigned");
 }
 
-CLI::App* AddGroupCommand(CommandSet& commands, const std::string& name, const std::string& description,
-                          LeaderArgs& args, Handler handler) {
-  CLI::App* cmd = commands.Add(name, description, std::move(handler));
-  cmd->add_option("TABLE", args.table, "table name")->required();
-  cmd->add_option("GROUP", args.group, "election group name")->required();
-  return cmd;
+// A command on one election group: TABLE GROUP, then what `more` declares.
+void AddGroupCommand(CommandSet& commands, const std::string& name, const std::string& description,
+                     const std::shared_ptr<LeaderArgs>& args, Handler handler, Setup more = {}) {
+  commands.Add(name, description, std::move(handler),
+               TableAnd("GROUP", "election group name", &args->table, &args->group, std::move(more)));
 }
 
-void AddCandidate(CLI::App* cmd, LeaderArgs& args) {
-  cmd->add_option("--candidate", args.candidate, "this candidate's ID")->required();
+void AddCandidate(CLI::App& cmd, LeaderArgs& args) {
+  cmd.add_option("--candidate", args.candidate, "this candidate's ID")->required();
 }
 
-void AddTtl(CLI::App* cmd, LeaderArgs& args) {
-  cmd->add_option("--ttl", args.ttl, "leadership lease in seconds (default 30)");
+void AddTtl(CLI::App& cmd, LeaderArgs& args) {
+  cmd.add_option("--ttl", args.ttl, "leadership lease in seconds (default 30)");
 }
 
 }  // namespace
 
 void AddLeaderCommands(CommandSet& commands) {
   auto args = std::make_shared<LeaderArgs>();
-  CLI::App* elect = AddGroupCommand(commands, "leader-elect", "Become leader if there is none (exit 0 if leader, 1 if not)",
-                                    *args, [args](Invocation& inv) { return RunElect(inv, *args); });
-  AddCandidate(elect, *args);
-  AddTtl(elect, *args);
-  CLI::App* heartbeat = AddGroupCommand(commands, "leader-heartbeat", "Renew leadership (exit 1 if no longer leader)",
-                                        *args, [args](Invocation& inv) { return RunHeartbeat(inv, *args); });
-  AddCandidate(heartbeat, *args);
-  AddTtl(heartbeat, *args);
-  AddGroupCommand(commands, "leader-check", "Show the leader (exit 0 if there is one, 1 if none)", *args,
+  auto candidate_and_ttl = [args](CLI::App& cmd) {
+    AddCandidate(cmd, *args);
+    AddTtl(cmd, *args);
+  };
+  AddGroupCommand(commands, "leader-elect", "Become leader if there is none (exit 0 if leader, 1 if not)", args,
+                  [args](Invocation& inv) { return RunElect(inv, *args); }, candidate_and_ttl);
+  AddGroupCommand(commands, "leader-heartbeat", "Renew leadership (exit 1 if no longer leader)", args,
+                  [args](Invocation& inv) { return RunHeartbeat(inv, *args); }, candidate_and_ttl);
+  AddGroupCommand(commands, "leader-check", "Show the leader (exit 0 if there is one, 1 if none)", args,
                   [args](Invocation& inv) { return RunCheck(inv, *args); });
-  CLI::App* resign = AddGroupCommand(commands, "leader-resign", "Step down as leader", *args,
-                                     [args](Invocation& inv) { return RunResign(inv, *args); });
-  AddCandidate(resign, *args);
+  AddGroupCommand(commands, "leader-resign", "Step down as leader", args,
+                  [args](Invocation& inv) { return RunResign(inv, *args); },
+                  [args](CLI::App& cmd) { AddCandidate(cmd, *args); });
 }
 
 }  // namespace kvstore::cli

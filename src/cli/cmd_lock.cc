@@ -106,50 +106,59 @@ Status RunLockRunCommand(Invocation& inv, const LockArgs& args) {
   return RunLockRun(inv, request);
 }
 
-CLI::App* AddLockCommand(CommandSet& commands, const std::string& name, const std::string& description,
-                         LockArgs& args, Handler handler) {
-  CLI::App* cmd = commands.Add(name, description, std::move(handler));
-  cmd->add_option("TABLE", args.table, "table name")->required();
-  cmd->add_option("LOCK", args.lock, "lock name")->required();
-  return cmd;
+// A command on one lock: TABLE LOCK, then what `more` declares.
+void AddLockCommand(CommandSet& commands, const std::string& name, const std::string& description,
+                    const std::shared_ptr<LockArgs>& args, Handler handler, Setup more = {}) {
+  commands.Add(name, description, std::move(handler),
+               TableAnd("LOCK", "lock name", &args->table, &args->lock, std::move(more)));
 }
 
-void AddOwner(CLI::App* cmd, LockArgs& args) {
-  cmd->add_option("--owner", args.owner, "who holds the lock: any ID unique to this holder")->required();
+void AddOwner(CLI::App& cmd, LockArgs& args) {
+  cmd.add_option("--owner", args.owner, "who holds the lock: any ID unique to this holder")->required();
 }
 
-void AddTtl(CLI::App* cmd, LockArgs& args) {
-  cmd->add_option("--ttl", args.ttl, "lease in seconds (default 30)");
+void AddTtl(CLI::App& cmd, LockArgs& args) {
+  cmd.add_option("--ttl", args.ttl, "lease in seconds (default 30)");
 }
 
 }  // namespace
 
 void AddLockCommands(CommandSet& commands) {
   auto args = std::make_shared<LockArgs>();
-  CLI::App* acquire = AddLockCommand(commands, "lock-acquire", "Take a lock; prints its fencing token", *args,
-                                     [args](Invocation& inv) { return RunAcquire(inv, *args); });
-  AddOwner(acquire, *args);
-  AddTtl(acquire, *args);
-  acquire->add_option("--wait", args->wait, "keep trying for this many seconds");
+  AddLockCommand(
+      commands, "lock-acquire", "Take a lock; prints its fencing token", args,
+      [args](Invocation& inv) { return RunAcquire(inv, *args); },
+      [args](CLI::App& cmd) {
+        AddOwner(cmd, *args);
+        AddTtl(cmd, *args);
+        cmd.add_option("--wait", args->wait, "keep trying for this many seconds");
+      });
 
-  CLI::App* release = AddLockCommand(commands, "lock-release", "Release a lock you hold", *args,
-                                     [args](Invocation& inv) { return RunRelease(inv, *args); });
-  AddOwner(release, *args);
+  AddLockCommand(
+      commands, "lock-release", "Release a lock you hold", args, [args](Invocation& inv) { return RunRelease(inv, *args); },
+      [args](CLI::App& cmd) { AddOwner(cmd, *args); });
 
-  CLI::App* extend = AddLockCommand(commands, "lock-extend", "Renew the lease of a lock you hold", *args,
-                                    [args](Invocation& inv) { return RunExtend(inv, *args); });
-  AddOwner(extend, *args);
-  AddTtl(extend, *args);
+  AddLockCommand(
+      commands, "lock-extend", "Renew the lease of a lock you hold", args,
+      [args](Invocation& inv) { return RunExtend(inv, *args); },
+      [args](CLI::App& cmd) {
+        AddOwner(cmd, *args);
+        AddTtl(cmd, *args);
+      });
 
-  AddLockCommand(commands, "lock-check", "Show who holds a lock (exit 0 held, 1 free)", *args,
+  AddLockCommand(commands, "lock-check", "Show who holds a lock (exit 0 held, 1 free)", args,
                  [args](Invocation& inv) { return RunCheck(inv, *args); });
 
-  CLI::App* run = AddLockCommand(commands, "lock-run", "Run a command while holding a lock", *args,
-                                 [args](Invocation& inv) { return RunLockRunCommand(inv, *args); });
-  AddTtl(run, *args);
-  run->add_option("--wait", args->wait, "wait this many seconds for the lock");
-  run->add_option("--conflict-exit-code", args->conflict_exit_code, "exit code when the lock is not acquired (default 1)");
-  run->add_option("COMMAND", args->command, "the command and its arguments, after --")->required();
+  AddLockCommand(
+      commands, "lock-run", "Run a command while holding a lock", args,
+      [args](Invocation& inv) { return RunLockRunCommand(inv, *args); },
+      [args](CLI::App& cmd) {
+        AddTtl(cmd, *args);
+        cmd.add_option("--wait", args->wait, "wait this many seconds for the lock");
+        cmd.add_option("--conflict-exit-code", args->conflict_exit_code,
+                       "exit code when the lock is not acquired (default 1)");
+        cmd.add_option("COMMAND", args->command, "the command and its arguments, after --")->required();
+      });
 }
 
 }  // namespace kvstore::cli

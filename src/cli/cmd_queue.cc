@@ -138,44 +138,53 @@ Status RunSize(Invocation& inv, const QueueArgs& args) {
   return Status::Ok();
 }
 
-CLI::App* AddQueueCommand(CommandSet& commands, const std::string& name, const std::string& description,
-                          QueueArgs& args, Handler handler) {
-  CLI::App* cmd = commands.Add(name, description, std::move(handler));
-  cmd->add_option("TABLE", args.table, "table name")->required();
-  cmd->add_option("QUEUE", args.queue, "queue name")->required();
-  return cmd;
+// A command on one queue: TABLE QUEUE, then what `more` declares.
+void AddQueueCommand(CommandSet& commands, const std::string& name, const std::string& description,
+                     const std::shared_ptr<QueueArgs>& args, Handler handler, Setup more = {}) {
+  commands.Add(name, description, std::move(handler),
+               TableAnd("QUEUE", "queue name", &args->table, &args->queue, std::move(more)));
 }
 
 }  // namespace
 
 void AddQueueCommands(CommandSet& commands) {
   auto args = std::make_shared<QueueArgs>();
-  CLI::App* push = AddQueueCommand(commands, "queue-push", "Add a message; prints its id", *args,
-                                   [args](Invocation& inv) { return RunPush(inv, *args); });
-  push->add_option("PAYLOAD", args->payload, "the message (up to 256 KiB); - reads it from stdin")->required();
-  push->add_option("--priority", args->priority, "higher pops first (default 0)");
-  push->add_option("--delay", args->delay, "invisible for this many seconds");
+  AddQueueCommand(
+      commands, "queue-push", "Add a message; prints its id", args, [args](Invocation& inv) { return RunPush(inv, *args); },
+      [args](CLI::App& cmd) {
+        cmd.add_option("PAYLOAD", args->payload, "the message (up to 256 KiB); - reads it from stdin")->required();
+        cmd.add_option("--priority", args->priority, "higher pops first (default 0)");
+        cmd.add_option("--delay", args->delay, "invisible for this many seconds");
+      });
 
-  CLI::App* pop = AddQueueCommand(commands, "queue-pop", "Take the next message (exit 1 if empty)", *args,
-                                  [args](Invocation& inv) { return RunPop(inv, *args); });
-  pop->add_option("--visibility-timeout", args->visibility_timeout, "seconds before redelivery unless acked (default 30)");
-  pop->add_option("--wait", args->wait, "wait up to this many seconds for a message");
-  pop->add_option("--max-receives", args->max_receives, "move a message delivered this often to QUEUE.dlq");
+  AddQueueCommand(
+      commands, "queue-pop", "Take the next message (exit 1 if empty)", args,
+      [args](Invocation& inv) { return RunPop(inv, *args); },
+      [args](CLI::App& cmd) {
+        cmd.add_option("--visibility-timeout", args->visibility_timeout,
+                       "seconds before redelivery unless acked (default 30)");
+        cmd.add_option("--wait", args->wait, "wait up to this many seconds for a message");
+        cmd.add_option("--max-receives", args->max_receives, "move a message delivered this often to QUEUE.dlq");
+      });
 
-  CLI::App* ack = AddQueueCommand(commands, "queue-ack", "Delete a delivered message", *args,
-                                  [args](Invocation& inv) { return RunAck(inv, *args); });
-  ack->add_option("RECEIPT", args->receipt, "the receipt queue-pop printed")->required();
+  AddQueueCommand(
+      commands, "queue-ack", "Delete a delivered message", args, [args](Invocation& inv) { return RunAck(inv, *args); },
+      [args](CLI::App& cmd) { cmd.add_option("RECEIPT", args->receipt, "the receipt queue-pop printed")->required(); });
 
-  CLI::App* nack = AddQueueCommand(commands, "queue-nack", "Make a delivered message visible again", *args,
-                                   [args](Invocation& inv) { return RunNack(inv, *args); });
-  nack->add_option("RECEIPT", args->receipt, "the receipt queue-pop printed")->required();
-  nack->add_option("--delay", args->delay, "visible again after this many seconds (default 0)");
+  AddQueueCommand(
+      commands, "queue-nack", "Make a delivered message visible again", args,
+      [args](Invocation& inv) { return RunNack(inv, *args); },
+      [args](CLI::App& cmd) {
+        cmd.add_option("RECEIPT", args->receipt, "the receipt queue-pop printed")->required();
+        cmd.add_option("--delay", args->delay, "visible again after this many seconds (default 0)");
+      });
 
-  CLI::App* peek = AddQueueCommand(commands, "queue-peek", "Show the next messages without taking them", *args,
-                                   [args](Invocation& inv) { return RunPeek(inv, *args); });
-  peek->add_option("--count", args->count, "how many (default 1, at most 1000)");
+  AddQueueCommand(
+      commands, "queue-peek", "Show the next messages without taking them", args,
+      [args](Invocation& inv) { return RunPeek(inv, *args); },
+      [args](CLI::App& cmd) { cmd.add_option("--count", args->count, "how many (default 1, at most 1000)"); });
 
-  AddQueueCommand(commands, "queue-size", "Count visible, in-flight and delayed messages", *args,
+  AddQueueCommand(commands, "queue-size", "Count visible, in-flight and delayed messages", args,
                   [args](Invocation& inv) { return RunSize(inv, *args); });
 }
 

@@ -41,15 +41,19 @@ Status RunListTables(Invocation& inv) {
 
 void AddTableCommands(CommandSet& commands) {
   auto args = std::make_shared<TableArgs>();
-  CLI::App* create = commands.Add("create-table", "Create a table",
-                                  [args](Invocation& inv) { return RunCreateTable(inv, *args); });
-  create->add_option("TABLE", args->table, "table name: 3-255 of A-Z a-z 0-9 _ - .")->required();
-  create->add_flag("--if-not-exists", args->if_not_exists, "succeed if the table already exists");
+  commands.Add(
+      "create-table", "Create a table", [args](Invocation& inv) { return RunCreateTable(inv, *args); },
+      [args](CLI::App& cmd) {
+        cmd.add_option("TABLE", args->table, "table name: 3-255 of A-Z a-z 0-9 _ - .")->required();
+        cmd.add_flag("--if-not-exists", args->if_not_exists, "succeed if the table already exists");
+      });
 
-  CLI::App* drop = commands.Add("drop-table", "Delete a table and everything in it",
-                                [args](Invocation& inv) { return RunDropTable(inv, *args); });
-  drop->add_option("TABLE", args->table, "table name")->required();
-  drop->add_flag("--if-exists", args->if_exists, "succeed if the table does not exist");
+  commands.Add(
+      "drop-table", "Delete a table and everything in it", [args](Invocation& inv) { return RunDropTable(inv, *args); },
+      [args](CLI::App& cmd) {
+        cmd.add_option("TABLE", args->table, "table name")->required();
+        cmd.add_flag("--if-exists", args->if_exists, "succeed if the table does not exist");
+      });
 
   commands.Add("list-tables", "List the tables", [](Invocation& inv) { return RunListTables(inv); });
 }

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -61,22 +62,36 @@ class Invocation {
 };
 
 using Handler = std::function<Status(Invocation&)>;
+// Declares a command's arguments and flags on its CLI11 subcommand.
+using Setup = std::function<void(CLI::App&)>;
 
+// The commands. When the invocation's command word is known, only that
+// command is built: declaring all ~50 with CLI11 costs more than running
+// most of them.
 class CommandSet {
  public:
-  explicit CommandSet(CLI::App& app) : app_(app) {}
+  // `only`: the command word, or empty to build every command (for help).
+  CommandSet(CLI::App& app, std::string only) : app_(app), only_(std::move(only)) {}
 
-  // Adds a subcommand; handler runs if it is the one chosen.
-  CLI::App* Add(const std::string& name, const std::string& description, Handler handler);
-  // Whether a subcommand has this name.
-  bool Knows(const std::string& name) const;
-  // The handler of the chosen subcommand, or null.
+  // Adds a command; `setup` declares its arguments, `handler` runs if it is
+  // the one chosen.
+  void Add(const std::string& name, const std::string& description, Handler handler, const Setup& setup = {});
+  // Whether a command has this name.
+  bool Knows(const std::string& name) const { return names_.count(name) > 0; }
+  // The handler of the chosen command, or null.
   const Handler* Chosen() const;
 
  private:
   CLI::App& app_;
+  std::string only_;
+  std::set<std::string> names_;
   std::map<const CLI::App*, Handler> handlers_;
 };
+
+// The usual arguments, TABLE and one name (`what`: KEY, LOCK, QUEUE...), then
+// whatever `more` declares. `table` and `name` must outlive the Setup call.
+Setup TableAnd(const std::string& what, const std::string& help, std::string* table, std::string* name,
+               Setup more = {});
 
 void AddTableCommands(CommandSet& commands);
 void AddKvCommands(CommandSet& commands);

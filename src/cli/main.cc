@@ -60,17 +60,21 @@ void Invocation::ReportStats() {
 
 const Clock& Invocation::clock() { return store_ ? store_->clock() : *SystemClock::Shared(); }
 
-CLI::App* CommandSet::Add(const std::string& name, const std::string& description, Handler handler) {
-  CLI::App* sub = app_.add_subcommand(name, description);
-  handlers_[sub] = std::move(handler);
-  return sub;
+Setup TableAnd(const std::string& what, const std::string& help, std::string* table, std::string* name,
+               Setup more) {
+  return [=](CLI::App& cmd) {
+    cmd.add_option("TABLE", *table, "table name")->required();
+    cmd.add_option(what, *name, help)->required();
+    if (more) more(cmd);
+  };
 }
 
-bool CommandSet::Knows(const std::string& name) const {
-  for (const auto& [sub, handler] : handlers_) {
-    if (sub->get_name() == name) return true;
-  }
-  return false;
+void CommandSet::Add(const std::string& name, const std::string& description, Handler handler, const Setup& setup) {
+  names_.insert(name);
+  if (!only_.empty() && name != only_) return;
+  CLI::App* sub = app_.add_subcommand(name, description);
+  if (setup) setup(*sub);
+  handlers_[sub] = std::move(handler);
 }
 
 const Handler* CommandSet::Chosen() const {
@@ -111,7 +115,8 @@ int Run(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();
 
-  CommandSet commands(app);
+  std::string command = CommandWord(argc, argv);
+  CommandSet commands(app, command);
   AddTableCommands(commands);
   AddKvCommands(commands);
   AddCounterCommands(commands);
@@ -121,7 +126,6 @@ int Run(int argc, char** argv) {
   AddCollectionCommands(commands);
   AddBulkCommands(commands);
 
-  std::string command = CommandWord(argc, argv);
   if (!command.empty() && !commands.Knows(command)) {
     std::fprintf(stderr, "kvstore: unknown command '%s' (see kvstore --help)\n", command.c_str());
     return kExitUsage;

@@ -149,6 +149,23 @@ Status SqliteError(sqlite3* db, int rc, const std::string& doing) {
   }
 }
 
+// Every one-shot process is the first to open the WAL, so SQLite rebuilds
+// its index by reading every frame since the WAL last restarted, and that
+// rebuild forgets which frames were already checkpointed -- so an ordinary
+// (passive) checkpoint never lets the WAL restart, and it would grow without
+// end, making every command slower. Once a commit leaves more than
+// kMaxWalFrames frames, the committing process checkpoints and truncates the
+// WAL: a few pages copied and one sync, now and then.
+constexpr int kMaxWalFrames = 64;
+
+int KeepWalShort(void*, sqlite3* db, const char* schema, int frames) {
+  if (frames >= kMaxWalFrames) {
+    // Busy (a reader in the way) is fine: a later commit tries again.
+    sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+  }
+  return SQLITE_OK;
+}
+
 Result<sqlite3*> OpenDatabase(const std::string& path, Durability durability) {
   KVSTORE_RETURN_IF_ERROR(CreateFileIfMissing(path));
   sqlite3* db = nullptr;
@@ -165,6 +182,7 @@ Result<sqlite3*> OpenDatabase(const std::string& path, Durability durability) {
   int persist_wal = 1;
   sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist_wal);
   sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+  sqlite3_wal_hook(db, KeepWalShort, nullptr);
 
   Status st = InitializeIfNew(db);
   if (st.ok()) {
