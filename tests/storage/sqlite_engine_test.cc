@@ -145,5 +145,26 @@ TEST(SqliteEngineTest, ChangeWatchWakesOnAnotherConnectionsWrite) {
   EXPECT_LT(Steady::now() - start, std::chrono::milliseconds(10'000)) << "the write should end the wait";
 }
 
+// One-shot commands each open the store, write once and exit. SQLite's own
+// checkpoint never restarts the WAL in that pattern; the engine must, or the
+// WAL (which every open reads) grows with every write.
+TEST(SqliteEngineTest, WalStaysShortAcrossManyOneShotWriters) {
+  testing::TempDir dir;
+  std::string path = dir.File("store.db");
+  ASSERT_TRUE((*Open(path))->CreateTable("tbl", {}).ok());
+  for (int i = 0; i < 300; ++i) {
+    auto engine = Open(path);
+    ASSERT_TRUE(engine.ok());
+    Item item;
+    item.key = {"k", "key" + std::to_string(i)};
+    item.value = std::string(300, 'x');
+    ASSERT_TRUE((*engine)->Put("tbl", item, Condition::Always()).ok());
+  }
+  struct stat st;
+  ASSERT_EQ(stat((path + "-wal").c_str(), &st), 0);
+  EXPECT_LT(st.st_size, 512 * 1024) << "300 writes of ~2 pages each would make about 2.4 MB";
+  EXPECT_EQ(QueryText(path, "SELECT count(*) FROM items"), "300");
+}
+
 }  // namespace
 }  // namespace kvstore::storage::sqlite
