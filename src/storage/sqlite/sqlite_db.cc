@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <memory>
 #include <thread>
 
 namespace kvstore::storage::sqlite {
@@ -127,6 +128,29 @@ Status InitializeIfNew(sqlite3* db) {
   return st;
 }
 
+// Every one-shot process is the first to open the WAL, so SQLite rebuilds
+// its index by reading every frame since the WAL last restarted, and that
+// rebuild forgets which frames were already checkpointed -- so no ordinary
+// checkpoint (passive or restart) ever lets the WAL restart, and it would
+// grow without end, making every command slower. So a connection that closes
+// having seen the WAL reach kTruncateAtCloseFrames frames checkpoints and
+// truncates it (a one-shot writer, now and then: a few pages copied and one
+// sync). Long-lived connections also get SQLite's usual passive checkpoint
+// at kCheckpointFrames, which this hook replaces; truncating there instead
+// would make every later write grow the file again.
+constexpr int kTruncateAtCloseFrames = 64;
+constexpr int kCheckpointFrames = 1000;
+
+struct WalState {
+  int frames = 0;  // in the WAL after this connection's last commit
+};
+
+int KeepWalShort(void* arg, sqlite3* db, const char* schema, int frames) {
+  static_cast<WalState*>(arg)->frames = frames;
+  if (frames >= kCheckpointFrames) sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  return SQLITE_OK;
+}
+
 }  // namespace
 
 Status SqliteError(sqlite3* db, int rc, const std::string& doing) {
@@ -149,21 +173,14 @@ Status SqliteError(sqlite3* db, int rc, const std::string& doing) {
   }
 }
 
-// Every one-shot process is the first to open the WAL, so SQLite rebuilds
-// its index by reading every frame since the WAL last restarted, and that
-// rebuild forgets which frames were already checkpointed -- so an ordinary
-// (passive) checkpoint never lets the WAL restart, and it would grow without
-// end, making every command slower. Once a commit leaves more than
-// kMaxWalFrames frames, the committing process checkpoints and truncates the
-// WAL: a few pages copied and one sync, now and then.
-constexpr int kMaxWalFrames = 64;
-
-int KeepWalShort(void*, sqlite3* db, const char* schema, int frames) {
-  if (frames >= kMaxWalFrames) {
-    // Busy (a reader in the way) is fine: a later commit tries again.
-    sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+void CloseDatabase(sqlite3* db) {
+  // Unhooking hands back the hook's state.
+  std::unique_ptr<WalState> wal(static_cast<WalState*>(sqlite3_wal_hook(db, nullptr, nullptr)));
+  if (wal && wal->frames >= kTruncateAtCloseFrames) {
+    // Busy (a reader in the way) is fine: a later writer tries again.
+    sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
   }
-  return SQLITE_OK;
+  sqlite3_close(db);
 }
 
 Result<sqlite3*> OpenDatabase(const std::string& path, Durability durability) {
@@ -182,7 +199,7 @@ Result<sqlite3*> OpenDatabase(const std::string& path, Durability durability) {
   int persist_wal = 1;
   sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist_wal);
   sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
-  sqlite3_wal_hook(db, KeepWalShort, nullptr);
+  sqlite3_wal_hook(db, KeepWalShort, new WalState);
 
   Status st = InitializeIfNew(db);
   if (st.ok()) {
@@ -193,7 +210,7 @@ Result<sqlite3*> OpenDatabase(const std::string& path, Durability durability) {
               "configuring the store");
   }
   if (!st.ok()) {
-    sqlite3_close(db);
+    CloseDatabase(db);
     if (st.message().find(path) == std::string::npos) return Status::IoError(path + ": " + st.message());
     return st;
   }

@@ -15,6 +15,9 @@ namespace kvstore::storage::sqlite {
 
 // The open connection, ready for the engine. Null with the reason on failure.
 Result<sqlite3*> OpenDatabase(const std::string& path, Durability durability);
+// Closes a connection from OpenDatabase, first truncating the WAL if it has
+// grown (see KeepWalShort).
+void CloseDatabase(sqlite3* db);
 
 // A Status for a failed SQLite call, naming what was being done.
 Status SqliteError(sqlite3* db, int rc, const std::string& doing);

@@ -29,7 +29,7 @@ Status UnknownTable(const std::string& table) {
 // (members are destroyed in reverse order).
 struct Connection {
   sqlite3* db;
-  ~Connection() { sqlite3_close(db); }
+  ~Connection() { CloseDatabase(db); }
 };
 
 class SqliteEngine final : public Engine {
