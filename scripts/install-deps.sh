@@ -13,6 +13,7 @@ packages=(
   default-jre-headless            # DynamoDB Local, for the tests
   python3-boto3                   # the interoperability test (a standard AWS SDK)
   stunnel4 openssl                # the https test: a TLS terminator and a CA of its own
+  hyperfine redis-server time     # bench/: one-shot latency against redis-cli, peak memory
 )
 
 as_root() {

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Runs the benchmark suite and writes docs/benchmarks.md: one-shot latency and
+# memory against the sqlite3 CLI and redis-cli (cli_latency.sh), hand-off
+# against flock(1) (handoff.py), in-process cost against raw SQLite loops
+# (engine_bench) and collection scale (collections_bench). Every figure is a
+# ratio against a baseline measured in the same run.
+#
+# Usage: bench/run_all.sh            (about 5 minutes; QUICK=1 for a smoke run)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build_dir=${BUILD_DIR:-build}
+BUILD_DIR=$build_dir scripts/build.sh >/dev/null
+quick=${QUICK:-0}
+if [ "$quick" = 1 ]; then rounds=1 runs=10 handoffs=10 min_time=0.05; else rounds=5 runs=60 handoffs=200 min_time=0.5; fi
+out=docs/benchmarks.md
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+
+# Google Benchmark's console table -> Markdown: name, time per operation.
+bench_table() {
+  "$@" --benchmark_format=json 2>/dev/null | python3 -c '
+import json, sys
+rows = json.load(sys.stdin)["benchmarks"]
+print("| benchmark | time per operation |")
+print("|---|---:|")
+t = {}
+for r in rows:
+    unit = r["time_unit"]
+    t[r["name"]] = r["real_time"]
+    print("| %s | %.1f %s |" % (r["name"], r["real_time"], unit))
+pairs = [(n, n.replace("BM_", "BM_Raw", 1)) for n in t if n.replace("BM_", "BM_Raw", 1) in t and "Raw" not in n]
+if pairs:
+    print()
+    print("| kvstore / raw SQLite throughput (target >= 0.9) | ratio |")
+    print("|---|---:|")
+    for n, raw in pairs:
+        print("| %s | %.2f |" % (n[3:], t[raw] / t[n]))
+'
+}
+
+{
+  echo "# Benchmarks"
+  echo
+  echo "Written by \`bench/run_all.sh\` on $(date -u +%Y-%m-%d) (commit $(git rev-parse --short HEAD))."
+  echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(. /etc/os-release; echo "$PRETTY_NAME"),"
+  echo "$(gcc --version | head -1), SQLite $(strings "$build_dir/kvstore" | grep -m1 -E '^3\.[0-9]+\.[0-9]+$' || echo '?')."
+  echo "This machine's speed drifts by up to ±30 % over minutes: only ratios within one run are compared,"
+  echo "and the workloads of a table run interleaved."
+  echo
+  echo "Reproduce: \`bench/run_all.sh\` (installs nothing; \`scripts/install-deps.sh\` brings hyperfine,"
+  echo "redis-server and the rest)."
+  echo
+  echo "## One-shot commands (bench/cli_latency.sh)"
+  echo
+  echo "Each process started from scratch, as a script step would; the \`sqlite3\` CLI runs the same SQL on"
+  echo "kvstore's own file with the same synchronous setting; \`redis-cli\` talks to a local redis-server."
+  echo "$rounds rounds of $runs runs each, alternating order; medians. Peak RSS from GNU time."
+  echo
+  ROUNDS=$rounds RUNS=$runs bench/cli_latency.sh "$build_dir/kvstore"
+  echo
+  echo "## Hand-off (bench/handoff.py)"
+  echo
+  echo "Lock: the holder (\`kvstore lock-run\` / \`flock FILE\`) runs \`sh -c 'echo held; read x'\`; the"
+  echo "waiter (\`kvstore lock-acquire --wait\` / \`flock FILE true\`) is already waiting; timed from closing"
+  echo "the holder's stdin to the waiter's exit. Queue: timed from \`queue-push\` printing the id (after its"
+  echo "commit) to the waiting \`queue-pop --wait\` printing the message."
+  echo
+  python3 bench/handoff.py "$build_dir/kvstore" "$handoffs"
+  echo
+  echo "## In-process, against raw SQLite (bench/engine_bench)"
+  echo
+  echo "The library's calls beside a loop of prepared statements doing the same SQL work on the same file,"
+  echo "schema and pragmas (WAL, synchronous=NORMAL, a commit per operation)."
+  echo
+  bench_table "$build_dir/bench/engine_bench" --benchmark_min_time=$min_time
+  echo
+  echo "## Scale: collections at 1k and 1M items (bench/collections_bench)"
+  echo
+  if [ "$quick" = 1 ]; then
+    echo "(skipped in a quick run: filling a million items takes about a minute)"
+  else
+    bench_table "$build_dir/bench/collections_bench" --benchmark_min_time=0.2
+  fi
+} >"$tmp"
+cp "$tmp" "$out"
+echo "run_all: wrote $out" >&2
