@@ -65,7 +65,8 @@ def flock_lock():
 
 
 def queue_handoff():
-    consumer = subprocess.Popen([kvstore, *store, "queue-pop", "bench", "q", "--wait", "10"], stdout=subprocess.PIPE)
+    consumer = subprocess.Popen([kvstore, *store, "queue-pop", "bench", "q", "--wait", "10",
+                                 "--visibility-timeout", "36000"], stdout=subprocess.PIPE)
     wait_until_blocked(consumer)
     producer = subprocess.Popen([kvstore, *store, "queue-push", "bench", "q", "job"], stdout=subprocess.PIPE)
     seen = {}

@@ -43,7 +43,7 @@ if pairs:
   echo
   echo "Written by \`bench/run_all.sh\` on $(date -u +%Y-%m-%d) (commit $(git rev-parse --short HEAD))."
   echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(. /etc/os-release; echo "$PRETTY_NAME"),"
-  echo "$(gcc --version | head -1), SQLite $(strings "$build_dir/kvstore" | grep -m1 -E '^3\.[0-9]+\.[0-9]+$' || echo '?')."
+  echo "$(gcc --version | head -1), SQLite $(strings "$build_dir/kvstore" | awk '/^3\.[0-9]+\.[0-9]+$/ && !v {v = $0} END {print v}')."
   echo "This machine's speed drifts by up to ±30 % over minutes: only ratios within one run are compared,"
   echo "and the workloads of a table run interleaved."
   echo
@@ -81,6 +81,7 @@ if pairs:
   else
     bench_table "$build_dir/bench/collections_bench" --benchmark_min_time=0.2
   fi
+  cat bench/benchmarks-notes.md
 } >"$tmp"
 cp "$tmp" "$out"
 echo "run_all: wrote $out" >&2
