@@ -8,7 +8,9 @@
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <memory>
 #include <string>
 
@@ -27,9 +29,12 @@ std::string FreshPath(const std::string& name) {
 
 // A kvstore store with table "bench" and key "k" = "v".
 struct KvstoreFixture {
-  explicit KvstoreFixture(const std::string& name)
-      : path(FreshPath(name)), store(std::move(kvstore::Store::Open(path).value())) {
-    (void)store->CreateTable("bench");
+  enum Shared { kShared };
+  explicit KvstoreFixture(const std::string& name) : KvstoreFixture(FreshPath(name), kShared) {}
+  // An existing store (or a new one) at `existing_path`, kept as it is.
+  KvstoreFixture(std::string existing_path, Shared)
+      : path(std::move(existing_path)), store(std::move(kvstore::Store::Open(path).value())) {
+    (void)store->CreateTable("bench", {.if_not_exists = true});
     table.emplace(*store->OpenTable("bench"));
     (void)kvstore::KeyValue(*table).Set("k", "v");
   }
@@ -162,6 +167,38 @@ void BM_RawQueuePushPopAck(benchmark::State& state) {
   for (sqlite3_stmt* stmt : {seq, push, pop, ack}) sqlite3_finalize(stmt);
 }
 
+// Contention: several processes run these at once on one store (the file
+// in $KVSTORE_BENCH_SHARED_STORE; bench/contention.py starts them), so the
+// sum of their rates is the store's throughput under contention.
+std::optional<KvstoreFixture> SharedStore(benchmark::State& state) {
+  const char* path = std::getenv("KVSTORE_BENCH_SHARED_STORE");
+  if (path == nullptr) {
+    state.SkipWithError("KVSTORE_BENCH_SHARED_STORE is not set (bench/contention.py sets it)");
+    return std::nullopt;
+  }
+  std::optional<KvstoreFixture> f;
+  f.emplace(std::string(path), KvstoreFixture::kShared);
+  return f;
+}
+
+void BM_SharedInc(benchmark::State& state) {
+  auto f = SharedStore(state);
+  if (!f) return;
+  kvstore::Counters counters(*f->table);
+  for (auto _ : state) benchmark::DoNotOptimize(counters.Add("n", 1));
+}
+
+void BM_SharedQueuePushPopAck(benchmark::State& state) {
+  auto f = SharedStore(state);
+  if (!f) return;
+  kvstore::Queues queues(*f->table);
+  for (auto _ : state) {
+    (void)queues.Push("q", "job");
+    auto message = queues.Pop("q");
+    if (message.ok()) (void)queues.Ack("q", message->receipt);
+  }
+}
+
 BENCHMARK(BM_Set);
 BENCHMARK(BM_RawSet);
 BENCHMARK(BM_Get);
@@ -170,6 +207,8 @@ BENCHMARK(BM_Inc);
 BENCHMARK(BM_RawInc);
 BENCHMARK(BM_QueuePushPopAck);
 BENCHMARK(BM_RawQueuePushPopAck);
+BENCHMARK(BM_SharedInc);
+BENCHMARK(BM_SharedQueuePushPopAck);
 
 }  // namespace
 

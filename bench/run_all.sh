@@ -72,7 +72,15 @@ if pairs:
   echo "The library's calls beside a loop of prepared statements doing the same SQL work on the same file,"
   echo "schema and pragmas (WAL, synchronous=NORMAL, a commit per operation)."
   echo
-  bench_table "$build_dir/bench/engine_bench" --benchmark_min_time=$min_time
+  bench_table "$build_dir/bench/engine_bench" --benchmark_min_time=$min_time \
+    --benchmark_filter='^BM_(Raw)?(Set|Get|Inc|QueuePushPopAck)$'
+  echo
+  echo "## Contention (bench/contention.py)"
+  echo
+  echo "1, 2 and 4 processes each running the library's operation in a loop on one store file at once;"
+  echo "the sum of their rates."
+  echo
+  python3 bench/contention.py "$build_dir/bench/engine_bench" "$([ "$quick" = 1 ] && echo 0.2 || echo 2)"
   echo
   echo "## Scale: collections at 1k and 1M items (bench/collections_bench)"
   echo
