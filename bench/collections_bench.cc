@@ -7,16 +7,26 @@
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
 
+#include "kvstore/batch.h"
+#include "kvstore/kv.h"
 #include "kvstore/list.h"
 #include "kvstore/set.h"
 #include "kvstore/store.h"
 
 namespace {
+
+// key-0000000, key-0000001, ...: "key-00001" prefixes exactly 100 of them.
+std::string KeyName(int64_t i) {
+  char name[32];
+  std::snprintf(name, sizeof name, "key-%07lld", static_cast<long long>(i));
+  return name;
+}
 
 // One store per size, filled once and shared by the benchmarks of a run.
 struct Fixture {
@@ -36,6 +46,14 @@ Fixture& Filled(int64_t size) {
   f.table.emplace(*f.store->OpenTable("bench"));
   kvstore::Sets sets(*f.table);
   kvstore::Lists lists(*f.table);
+  std::vector<kvstore::BatchEntry> keys;
+  for (int64_t i = 0; i < size; ++i) {
+    keys.push_back({.key = KeyName(i), .value = "value"});
+    if (keys.size() == 1000 || i + 1 == size) {
+      (void)kvstore::Batch(*f.table).SetMany(keys);
+      keys.clear();
+    }
+  }
   std::vector<std::string> chunk;
   for (int64_t i = 0; i < size; ++i) {
     chunk.push_back("member-" + std::to_string(i));
@@ -93,9 +111,25 @@ void BM_LRange100(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(lists.Range("big", -100, -1));
 }
 
+void BM_Get(benchmark::State& state) {
+  Fixture& f = Filled(state.range(0));
+  kvstore::KeyValue kv(*f.table);
+  int64_t i = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(kv.Get(KeyName((i += 7919) % state.range(0))));
+}
+
+void BM_ListPrefix100(benchmark::State& state) {
+  Fixture& f = Filled(state.range(0));
+  kvstore::KeyValue kv(*f.table);
+  for (auto _ : state) benchmark::DoNotOptimize(kv.List({.prefix = "key-00001"}));
+}
+
 constexpr int64_t kSmall = 1'000;
+constexpr int64_t kMedium = 100'000;
 constexpr int64_t kLarge = 1'000'000;
 
+BENCHMARK(BM_Get)->Arg(kSmall)->Arg(kMedium)->Arg(kLarge);
+BENCHMARK(BM_ListPrefix100)->Arg(kSmall)->Arg(kMedium)->Arg(kLarge);
 BENCHMARK(BM_SCard)->Arg(kSmall)->Arg(kLarge);
 BENCHMARK(BM_CountRowsBaseline)->Arg(kSmall)->Arg(kLarge)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_SIsMember)->Arg(kSmall)->Arg(kLarge);

@@ -35,6 +35,18 @@ if pairs:
     print("|---|---:|")
     for n, raw in pairs:
         print("| %s | %.2f |" % (n[3:], t[raw] / t[n]))
+sizes = {}
+for n in t:
+    if "/" in n:
+        base, size = n.split("/", 1)
+        sizes.setdefault(base, {})[int(size)] = t[n]
+if sizes:
+    print()
+    print("| workload | largest / smallest size, per operation (target <= 1.5 at 1M vs 1k) |")
+    print("|---|---:|")
+    for base, by_size in sizes.items():
+        small, large = min(by_size), max(by_size)
+        print("| %s, %d vs %d | %.2f |" % (base[3:], large, small, by_size[large] / by_size[small]))
 '
 }
 
