@@ -37,7 +37,8 @@ class Backoff {
     if (left <= 0) return false;
     // Jitter (half to one and a half of the step) spreads waiters out.
     int64_t step = next_.count();
-    Millis pause(std::max<int64_t>(std::min<int64_t>(left, step / 2 + static_cast<int64_t>(random_() % (step + 1))), 1));
+    int64_t jittered = step / 2 + static_cast<int64_t>(random_() % (step + 1));
+    Millis pause(std::max<int64_t>(std::min(left, jittered), 1));
     if (watch_) {
       watch_->Wait(pause);
     } else {

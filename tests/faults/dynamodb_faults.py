@@ -167,6 +167,23 @@ def retries(err):
     return None
 
 
+def read_is_retried(times):
+    """`get` succeeds after `times` retries."""
+    code, out, err, _ = run("-v", "get", "tbl", "k")
+    expect("exit", code, 0)
+    expect("value", out, "v")
+    expect("retries", retries(err), times)
+
+
+def increment_outcome_unknown(stored_after, settle=0):
+    """`inc` exits 3 saying the outcome is unknown; the counter then holds `stored_after`."""
+    code, out, err, _ = run("inc", "tbl", "hits")
+    expect("exit", code, 3)
+    expect_in("message", "may or may not have been applied", err)
+    time.sleep(settle)  # let the proxy finish with DynamoDB
+    expect("stored value", direct_value("get-counter", "tbl", "hits"), stored_after)
+
+
 run("create-table", "tbl")
 run("set", "tbl", "k", "v")
 
@@ -193,51 +210,33 @@ def _():
 
 @case("a read answered with 500 twice", {"op": "GetItem", "action": "server_error", "times": 2})
 def _():
-    code, out, err, _ = run("-v", "get", "tbl", "k")
-    expect("exit", code, 0)
-    expect("value", out, "v")
-    expect("retries", retries(err), 2)
+    read_is_retried(2)
 
 
 @case("an increment answered with 500", {"op": "UpdateItem", "action": "server_error"})
 def _():
-    code, out, err, _ = run("inc", "tbl", "hits")
-    expect("exit", code, 3)
-    expect_in("message", "may or may not have been applied", err)
-    expect("stored value", direct_value("get-counter", "tbl", "hits"), "1")
+    increment_outcome_unknown("1")  # the proxy never passed it on
 
 
 @case("an increment whose answer is lost", {"op": "UpdateItem", "action": "lose_answer"})
 def _():
-    code, out, err, _ = run("inc", "tbl", "hits")
-    expect("exit", code, 3)
-    expect_in("message", "may or may not have been applied", err)
-    expect("stored value: applied once, not twice", direct_value("get-counter", "tbl", "hits"), "2")
+    increment_outcome_unknown("2")  # applied once, not twice
 
 
 @case("an increment whose answer comes too late", {"op": "UpdateItem", "action": "delay", "seconds": 2})
 def _():
-    code, out, err, _ = run("inc", "tbl", "hits")
-    expect("exit", code, 3)
-    expect_in("message", "may or may not have been applied", err)
-    time.sleep(1.5)  # let the proxy finish with DynamoDB
-    expect("stored value: applied once", direct_value("get-counter", "tbl", "hits"), "3")
+    increment_outcome_unknown("3", settle=1.5)
 
 
 @case("a read whose answer comes too late, once", {"op": "GetItem", "action": "delay", "seconds": 2})
 def _():
-    code, out, err, _ = run("-v", "get", "tbl", "k")
-    expect("exit", code, 0)
-    expect("value", out, "v")
-    expect("retries", retries(err), 1)
+    read_is_retried(1)
 
 
 @case("connections dropped before the request reaches DynamoDB",
       {"op": "GetItem", "action": "drop", "times": 3})
 def _():
-    code, out, err, _ = run("-v", "get", "tbl", "k")
-    expect("exit", code, 0)
-    expect("retries", retries(err), 3)
+    read_is_retried(3)
 
 
 @case("a push whose message write loses its answer", {"op": "UpdateItem", "skip": 1, "action": "lose_answer"})
