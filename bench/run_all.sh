@@ -14,11 +14,11 @@ quick=${QUICK:-0}
 if [ "$quick" = 1 ]; then rounds=1 runs=10 handoffs=10 min_time=0.05; else rounds=5 runs=60 handoffs=200 min_time=0.5; fi
 out=docs/benchmarks.md
 tmp=$(mktemp)
-trap 'rm -f "$tmp"' EXIT
+trap 'rm -f "$tmp" "$tmp.json"' EXIT
 
 # Google Benchmark's console table -> Markdown: name, time per operation.
 bench_table() {
-  "$@" --benchmark_format=json 2>/dev/null | python3 -c '
+  "$@" --benchmark_format=json 2>/dev/null | tee "$tmp.json" | python3 -c '
 import json, sys
 rows = json.load(sys.stdin)["benchmarks"]
 print("| benchmark | time per operation |")
@@ -94,12 +94,22 @@ if sizes:
   echo
   python3 bench/contention.py "$build_dir/bench/engine_bench" "$([ "$quick" = 1 ] && echo 0.2 || echo 2)"
   echo
+  echo "## DynamoDB Local (bench/dynamodb_latency.sh)"
+  echo
+  echo "One-shot \`kvstore get\`/\`set\` against a Python 3 + boto3 script making the same request, each a"
+  echo "fresh process; DynamoDB Local on loopback."
+  echo
+  RUNS=$([ "$quick" = 1 ] && echo 5 || echo 30) bench/dynamodb_latency.sh "$build_dir/kvstore"
+  echo
   echo "## Scale: collections at 1k and 1M items (bench/collections_bench)"
   echo
   if [ "$quick" = 1 ]; then
     echo "(skipped in a quick run: filling a million items takes about a minute)"
   else
     bench_table "$build_dir/bench/collections_bench" --benchmark_min_time=0.2
+    python3 bench/plot_scale.py "$tmp.json" docs/benchmarks-scale.png
+    echo
+    echo "![microseconds per operation against data size, log-log](benchmarks-scale.png)"
   fi
   cat bench/benchmarks-notes.md
 } >"$tmp"

@@ -14,6 +14,7 @@ packages=(
   python3-boto3                   # the interoperability test (a standard AWS SDK)
   stunnel4 openssl                # the https test: a TLS terminator and a CA of its own
   hyperfine redis-server time     # bench/: one-shot latency against redis-cli, peak memory
+  gnuplot-nox                     # bench/: the scale plot in docs/benchmarks.md
 )
 
 as_root() {
