@@ -13,13 +13,14 @@ runs=${RUNS:-30}
 read -r endpoint pidfile < <(KVSTORE_BIN="$kvstore" scripts/dynamodb-local.sh start)
 work=$(mktemp -d)
 trap 'scripts/dynamodb-local.sh stop "$pidfile"; rm -rf "$work"' EXIT
-export AWS_ACCESS_KEY_ID=kvstorebench AWS_SECRET_ACCESS_KEY=kvstorebenchsecret AWS_REGION=us-east-1
+export AWS_ACCESS_KEY_ID=kvstorebench AWS_SECRET_ACCESS_KEY=kvstorebenchsecret AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
 export KVSTORE_TABLE_PREFIX=bench-
 store="dynamodb+$endpoint"
 "$kvstore" --store "$store" create-table --if-not-exists kvbench >/dev/null
 "$kvstore" --store "$store" set kvbench k v >/dev/null
 
-# The same GetItem / UpdateItem through boto3, a fresh interpreter per call.
+# The same GetItem / UpdateItem through Debian's python3-boto3, a fresh
+# interpreter per call.
 cat >"$work/boto3_get.py" <<EOF
 import boto3
 c = boto3.client("dynamodb", endpoint_url="$endpoint")
@@ -35,9 +36,9 @@ EOF
 
 hyperfine -N --style none --warmup 3 --runs "$runs" --export-json "$work/times.json" \
   -n "kvstore get" "$kvstore --store $store get kvbench k" \
-  -n "python3 + boto3 get" "python3 $work/boto3_get.py" \
+  -n "python3 + boto3 get" "/usr/bin/python3 $work/boto3_get.py" \
   -n "kvstore set" "$kvstore --store $store set kvbench k v" \
-  -n "python3 + boto3 set" "python3 $work/boto3_set.py" >/dev/null 2>&1
+  -n "python3 + boto3 set" "/usr/bin/python3 $work/boto3_set.py" >/dev/null 2>&1
 
 python3 - "$work/times.json" <<'EOF'
 import json, statistics, sys
