@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  libsqlite3-dev sqlite3          # the embedded store; sqlite3 checks files in tests
+  libsqlite3-dev sqlite3          # SQLite when its source cannot be fetched; the CLI checks files in tests
   nlohmann-json3-dev libcli11-dev # JSON output, argument parsing
   googletest libgtest-dev         # the test suite
   libbenchmark-dev                # bench/ (built, not run, by the tests)
