@@ -64,6 +64,14 @@ TEST(StoreTest, TableLifecycle) {
   EXPECT_TRUE((*store)->OpenTable("bad name").status().Is(Code::kInvalidArgument));
 }
 
+TEST(StoreTest, NegativeClockSkewIsRefused) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.File("s.db"), {.max_clock_skew = Millis(-1)});
+  ASSERT_FALSE(store.ok());
+  EXPECT_TRUE(store.status().Is(Status::Code::kInvalidArgument)) << store.status().ToString();
+  EXPECT_TRUE(Store::Open(dir.File("s.db"), {.max_clock_skew = Millis(0)}).ok());
+}
+
 TEST(StoreTest, UnwritableLocationIsAnIoError) {
   auto store = Store::Open("sqlite:/proc/kvstore-cannot-be-here/s.db");
   ASSERT_FALSE(store.ok());
