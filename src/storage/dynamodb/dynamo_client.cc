@@ -66,7 +66,7 @@ Result<std::unique_ptr<DynamoClient>> DynamoClient::Create(AwsConfig config) {
   if (!config.ca_bundle.empty() && access(config.ca_bundle.c_str(), R_OK) != 0) {
     return Status::IoError("AWS_CA_BUNDLE '" + config.ca_bundle + "' cannot be read: " + std::strerror(errno));
   }
-  auto http = HttpClient::Create({.connect_timeout = std::min(config.request_timeout, HttpOptions{}.connect_timeout),
+  auto http = HttpClient::Create(config.endpoint, {.connect_timeout = std::min(config.request_timeout, HttpOptions{}.connect_timeout),
                                   .request_timeout = config.request_timeout,
                                   .ca_bundle = config.ca_bundle});
   if (!http.ok()) return http.status();
@@ -113,7 +113,6 @@ Result<ApiResult> DynamoClient::Call(const std::string& operation, const Json& r
       if (name != "Host") headers.push_back(name + ": " + value);
     }
     headers.push_back("Authorization: " + *authorization);
-    headers.push_back("Expect:");  // no 100-continue round trip
 
     ++stats_.requests;
     TransportError transport;

@@ -1,12 +1,18 @@
-// HTTP POST over libcurl, loaded with dlopen the first time a DynamoDB store
-// is opened: linking libcurl would add milliseconds to every kvstore start,
-// embedded store included. One connection is kept and reused.
+// HTTP/1.1 POST for the DynamoDB client, with one kept connection.
+//
+// Two transports behind one interface, chosen by the endpoint's scheme:
+// http:// (DynamoDB Local, a proxy on loopback) goes over a plain socket with
+// no library at all, and https:// over libcurl, loaded with dlopen the first
+// time it is needed. Loading libcurl pulls in some thirty libraries and costs
+// a one-shot command longer than a request to DynamoDB Local takes; the
+// embedded store and plain-HTTP endpoints never pay it.
 #ifndef KVSTORE_STORAGE_DYNAMODB_HTTP_CLIENT_H_
 #define KVSTORE_STORAGE_DYNAMODB_HTTP_CLIENT_H_
 
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kvstore/clock.h"
@@ -16,9 +22,11 @@ namespace kvstore::storage::dynamodb {
 
 struct HttpOptions {
   Millis connect_timeout{3'000};
+  // The whole exchange: connecting, sending and receiving the answer.
   Millis request_timeout{10'000};
-  // A PEM file of trusted CAs (AWS_CA_BUNDLE). Empty: the hashed system
-  // directory /etc/ssl/certs, which is read per certificate, not parsed whole.
+  // A PEM file of trusted CAs (AWS_CA_BUNDLE), https only. Empty: the hashed
+  // system directory /etc/ssl/certs, which is read per certificate, not
+  // parsed whole.
   std::string ca_bundle{};
 };
 
@@ -39,22 +47,26 @@ struct TransportError {
 
 class HttpClient {
  public:
-  // IoError when libcurl cannot be loaded.
-  static Result<std::unique_ptr<HttpClient>> Create(const HttpOptions& options);
-  ~HttpClient();
+  // The transport for `endpoint`'s scheme (http:// or https://).
+  // InvalidArgument for another scheme; IoError when libcurl is needed and
+  // cannot be loaded.
+  static Result<std::unique_ptr<HttpClient>> Create(std::string_view endpoint, const HttpOptions& options);
+  virtual ~HttpClient() = default;
 
   // The response, or the transport error in *error (returning empty).
-  // `fresh_connection`: do not reuse the kept connection. libcurl silently
-  // sends a request again when a reused connection dies before any answer,
-  // which must never happen to a write that is unsafe to repeat.
-  std::optional<HttpResponse> Post(const std::string& url, const std::vector<std::string>& headers,
-                                   const std::string& body, bool fresh_connection, TransportError* error);
-
- private:
-  HttpClient(void* handle, HttpOptions options) : handle_(handle), options_(std::move(options)) {}
-  void* handle_;
-  HttpOptions options_;
+  // `headers` are complete "Name: value" lines; Host and Content-Length are
+  // added here. `fresh_connection`: do not reuse the kept connection. A
+  // request on a reused connection is never sent again silently (libcurl
+  // does that when a reused connection dies before any answer, which must
+  // never happen to a write that is unsafe to repeat): the caller decides.
+  virtual std::optional<HttpResponse> Post(const std::string& url, const std::vector<std::string>& headers,
+                                           const std::string& body, bool fresh_connection,
+                                           TransportError* error) = 0;
 };
+
+// The two transports; Create picks one.
+std::unique_ptr<HttpClient> CreateSocketHttpClient(const HttpOptions& options);      // http:// only
+Result<std::unique_ptr<HttpClient>> CreateCurlHttpClient(const HttpOptions& options);  // http:// or https://
 
 }  // namespace kvstore::storage::dynamodb
 

@@ -1,0 +1,349 @@
+// Plain HTTP/1.1 over a socket, for http:// endpoints: one request at a time
+// on one kept connection, the answer framed by Content-Length, chunked
+// transfer coding or the end of the connection.
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <string_view>
+
+#include "storage/dynamodb/http_client.h"
+
+namespace kvstore::storage::dynamodb {
+namespace {
+
+using Deadline = std::chrono::steady_clock::time_point;
+
+// Guards against a peer that never ends its headers or sends a huge body;
+// DynamoDB's largest answers (BatchGetItem, Query) stay far below.
+constexpr size_t kMaxHeaderBytes = 64 * 1024;
+constexpr size_t kMaxBodyBytes = 64 * 1024 * 1024;
+
+struct HttpUrl {
+  std::string authority;  // host[:port] as written: the Host header SigV4 signed
+  std::string host;
+  std::string port;
+  std::string path;
+};
+
+std::optional<HttpUrl> ParseHttpUrl(std::string_view url) {
+  constexpr std::string_view kScheme = "http://";
+  if (!url.starts_with(kScheme)) return std::nullopt;
+  url.remove_prefix(kScheme.size());
+  size_t slash = url.find('/');
+  HttpUrl parsed;
+  parsed.authority = url.substr(0, slash);
+  parsed.path = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
+  std::string_view authority = parsed.authority;
+  std::string_view port;
+  if (authority.starts_with("[")) {  // [IPv6]:port
+    size_t close = authority.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    parsed.host = authority.substr(1, close - 1);
+    std::string_view rest = authority.substr(close + 1);
+    if (!rest.empty() && !rest.starts_with(":")) return std::nullopt;
+    if (!rest.empty()) port = rest.substr(1);
+  } else {
+    size_t colon = authority.rfind(':');
+    parsed.host = authority.substr(0, colon);
+    if (colon != std::string_view::npos) port = authority.substr(colon + 1);
+  }
+  parsed.port = port.empty() ? "80" : std::string(port);
+  if (parsed.host.empty()) return std::nullopt;
+  return parsed;
+}
+
+int MillisLeft(Deadline deadline) {
+  auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now()).count();
+  return static_cast<int>(std::clamp<int64_t>(left + 1, 0, 1 << 30));
+}
+
+// True when `fd` is ready for `events` before the deadline.
+bool WaitFor(int fd, short events, Deadline deadline) {
+  pollfd p{fd, events, 0};
+  for (;;) {
+    int n = poll(&p, 1, MillisLeft(deadline));
+    if (n > 0) return true;
+    if (n == 0 || errno != EINTR) return false;
+  }
+}
+
+std::string Lowercase(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+// What the status line and headers say about the body that follows.
+struct ResponseHead {
+  long status = 0;
+  bool chunked = false;
+  std::optional<size_t> content_length;
+  bool keep_alive = true;
+};
+
+std::optional<ResponseHead> ParseHead(std::string_view head) {
+  ResponseHead parsed;
+  size_t line_end = head.find("\r\n");
+  std::string_view status_line = head.substr(0, line_end);
+  if (!status_line.starts_with("HTTP/1.") || status_line.size() < 12) return std::nullopt;
+  parsed.keep_alive = status_line[7] != '0';  // HTTP/1.0 closes unless told otherwise
+  std::string_view code = status_line.substr(9, 3);
+  if (!std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; })) return std::nullopt;
+  parsed.status = std::stol(std::string(code));
+  while (line_end != std::string_view::npos) {
+    size_t start = line_end + 2;
+    line_end = head.find("\r\n", start);
+    std::string_view line = head.substr(start, line_end == std::string_view::npos ? line_end : line_end - start);
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    std::string name = Lowercase(line.substr(0, colon));
+    std::string value = Lowercase(line.substr(colon + 1));
+    value.erase(0, value.find_first_not_of(" \t"));
+    if (name == "content-length") {
+      char* end = nullptr;
+      unsigned long long length = std::strtoull(value.c_str(), &end, 10);
+      if (end == value.c_str() || length > kMaxBodyBytes) return std::nullopt;
+      parsed.content_length = static_cast<size_t>(length);
+    } else if (name == "transfer-encoding") {
+      parsed.chunked = value.find("chunked") != std::string::npos;
+    } else if (name == "connection") {
+      if (value.find("close") != std::string::npos) parsed.keep_alive = false;
+      if (value.find("keep-alive") != std::string::npos) parsed.keep_alive = true;
+    }
+  }
+  return parsed;
+}
+
+class SocketHttpClient final : public HttpClient {
+ public:
+  explicit SocketHttpClient(HttpOptions options) : options_(std::move(options)) {}
+  ~SocketHttpClient() override { Disconnect(); }
+
+  std::optional<HttpResponse> Post(const std::string& url, const std::vector<std::string>& headers,
+                                   const std::string& body, bool fresh_connection, TransportError* error) override {
+    Deadline started = std::chrono::steady_clock::now();
+    Deadline deadline = started + options_.request_timeout;
+    std::optional<HttpUrl> target = ParseHttpUrl(url);
+    if (!target) {
+      *error = TransportError{"malformed http:// URL '" + url + "'", /*retryable=*/false, /*maybe_sent=*/false};
+      return std::nullopt;
+    }
+    if (fresh_connection || connected_to_ != target->authority || !KeptConnectionIsUsable()) {
+      Disconnect();
+      if (!Connect(*target, std::min(deadline, started + options_.connect_timeout), error)) return std::nullopt;
+    }
+    std::string request = "POST " + target->path + " HTTP/1.1\r\nHost: " + target->authority +
+                          "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+    for (const std::string& header : headers) request += header + "\r\n";
+    request += "\r\n";
+    request += body;
+    std::optional<HttpResponse> response;
+    if (SendAll(request, deadline, error)) response = ReadResponse(deadline, error);
+    if (!response) Disconnect();
+    return response;
+  }
+
+ private:
+  // A kept connection the server has since closed reads as ready (end of
+  // file); sending on it would fail after the fact.
+  bool KeptConnectionIsUsable() const {
+    if (fd_ < 0 || !unread_.empty()) return false;
+    pollfd p{fd_, POLLIN, 0};
+    return poll(&p, 1, 0) == 0;
+  }
+
+  void Disconnect() {
+    if (fd_ >= 0) close(fd_);
+    fd_ = -1;
+    connected_to_.clear();
+    unread_.clear();
+  }
+
+  bool Connect(const HttpUrl& target, Deadline deadline, TransportError* error) {
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (int rc = getaddrinfo(target.host.c_str(), target.port.c_str(), &hints, &found); rc != 0) {
+      *error = {"cannot resolve host '" + target.host + "': " + gai_strerror(rc), true, false};
+      return false;
+    }
+    std::string problem = "no address";
+    for (addrinfo* address = found; address != nullptr && fd_ < 0; address = address->ai_next) {
+      int fd = socket(address->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+      if (fd < 0) {
+        problem = std::strerror(errno);
+        continue;
+      }
+      int so_error = 0;
+      if (connect(fd, address->ai_addr, address->ai_addrlen) != 0) {
+        if (errno != EINPROGRESS) {
+          so_error = errno;
+        } else if (!WaitFor(fd, POLLOUT, deadline)) {
+          so_error = ETIMEDOUT;
+        } else {
+          socklen_t length = sizeof so_error;
+          getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &length);
+        }
+      }
+      if (so_error != 0) {
+        problem = so_error == ETIMEDOUT ? "no answer within " + std::to_string(options_.connect_timeout.count()) + " ms"
+                                        : std::strerror(so_error);
+        close(fd);
+        continue;
+      }
+      int one = 1;
+      setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      fd_ = fd;
+      connected_to_ = target.authority;
+    }
+    freeaddrinfo(found);
+    if (fd_ < 0) *error = {"cannot connect to " + target.authority + ": " + problem, true, false};
+    return fd_ >= 0;
+  }
+
+  bool SendAll(std::string_view data, Deadline deadline, TransportError* error) {
+    while (!data.empty()) {
+      ssize_t sent = send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+      if (sent > 0) {
+        data.remove_prefix(static_cast<size_t>(sent));
+      } else if (sent < 0 && errno == EINTR) {
+        continue;
+      } else if (sent < 0 && errno == EAGAIN) {
+        if (!WaitFor(fd_, POLLOUT, deadline)) return Fail(TimeoutMessage(), error);
+      } else {
+        return Fail(std::string("sending failed: ") + std::strerror(errno), error);
+      }
+    }
+    return true;
+  }
+
+  // Appends what arrives next to unread_; false with *error set at the end
+  // of the connection (when `eof` is null), a failure or the deadline.
+  bool ReadMore(Deadline deadline, TransportError* error, bool* eof = nullptr) {
+    char buffer[16384];
+    for (;;) {
+      ssize_t got = recv(fd_, buffer, sizeof buffer, 0);
+      if (got > 0) {
+        unread_.append(buffer, static_cast<size_t>(got));
+        return true;
+      }
+      if (got == 0) {
+        if (eof != nullptr) *eof = true;
+        return eof != nullptr ? false : Fail("the connection closed before a complete answer", error);
+      }
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN) return Fail(std::string("receiving failed: ") + std::strerror(errno), error);
+      if (!WaitFor(fd_, POLLIN, deadline)) return Fail(TimeoutMessage(), error);
+    }
+  }
+
+  // Until unread_ holds at least `size` bytes.
+  bool ReadAtLeast(size_t size, Deadline deadline, TransportError* error) {
+    while (unread_.size() < size) {
+      if (!ReadMore(deadline, error)) return false;
+    }
+    return true;
+  }
+
+  std::optional<HttpResponse> ReadResponse(Deadline deadline, TransportError* error) {
+    for (;;) {
+      size_t head_end;
+      while ((head_end = unread_.find("\r\n\r\n")) == std::string::npos) {
+        if (unread_.size() > kMaxHeaderBytes) Malformed(error);
+        if (unread_.size() > kMaxHeaderBytes || !ReadMore(deadline, error)) return std::nullopt;
+      }
+      std::optional<ResponseHead> head = ParseHead(std::string_view(unread_).substr(0, head_end));
+      if (!head) {
+        Malformed(error);
+        return std::nullopt;
+      }
+      unread_.erase(0, head_end + 4);
+      if (head->status >= 100 && head->status < 200) continue;  // 100 Continue: the answer follows
+      HttpResponse response{head->status, {}};
+      if (!ReadBody(*head, deadline, &response.body, error)) return std::nullopt;
+      if (!head->keep_alive) Disconnect();
+      return response;
+    }
+  }
+
+  bool ReadBody(ResponseHead& head, Deadline deadline, std::string* body, TransportError* error) {
+    if (head.chunked) return ReadChunks(deadline, body, error);
+    if (head.content_length) {
+      if (!ReadAtLeast(*head.content_length, deadline, error)) return false;
+      body->assign(unread_, 0, *head.content_length);
+      unread_.erase(0, *head.content_length);
+      return true;
+    }
+    // Neither: the body runs to the end of the connection.
+    head.keep_alive = false;
+    bool eof = false;
+    while (!eof) {
+      if (unread_.size() > kMaxBodyBytes) return Malformed(error);
+      if (!ReadMore(deadline, error, &eof) && !eof) return false;
+    }
+    body->swap(unread_);
+    return true;
+  }
+
+  bool ReadChunks(Deadline deadline, std::string* body, TransportError* error) {
+    for (;;) {
+      size_t line_end;
+      while ((line_end = unread_.find("\r\n")) == std::string::npos) {
+        if (!ReadMore(deadline, error)) return false;
+      }
+      char* end = nullptr;
+      unsigned long long size = std::strtoull(unread_.c_str(), &end, 16);
+      if (end == unread_.c_str() || size > kMaxBodyBytes || body->size() + size > kMaxBodyBytes) {
+        return Malformed(error);
+      }
+      unread_.erase(0, line_end + 2);
+      if (size == 0) break;
+      if (!ReadAtLeast(size + 2, deadline, error)) return false;
+      body->append(unread_, 0, size);
+      unread_.erase(0, size + 2);
+    }
+    // Trailer lines, if any, end with an empty line.
+    size_t trailers_end;
+    while (!unread_.starts_with("\r\n") && (trailers_end = unread_.find("\r\n\r\n")) == std::string::npos) {
+      if (!ReadMore(deadline, error)) return false;
+    }
+    unread_.erase(0, unread_.starts_with("\r\n") ? 2 : trailers_end + 4);
+    return true;
+  }
+
+  std::string TimeoutMessage() const {
+    return "no complete answer within " + std::to_string(options_.request_timeout.count()) + " ms";
+  }
+
+  // Every failure after connecting: the request may have been sent.
+  static bool Fail(std::string message, TransportError* error) {
+    *error = TransportError{std::move(message), /*retryable=*/true, /*maybe_sent=*/true};
+    return false;
+  }
+
+  static bool Malformed(TransportError* error) { return Fail("the answer is not well-formed HTTP/1.1", error); }
+
+  HttpOptions options_;
+  int fd_ = -1;
+  std::string connected_to_;  // the authority fd_ is connected to
+  std::string unread_;        // received and not yet parsed
+};
+
+}  // namespace
+
+std::unique_ptr<HttpClient> CreateSocketHttpClient(const HttpOptions& options) {
+  return std::make_unique<SocketHttpClient>(options);
+}
+
+}  // namespace kvstore::storage::dynamodb
