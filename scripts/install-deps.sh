@@ -9,7 +9,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev # JSON output, argument parsing
   googletest libgtest-dev         # the test suite
   libbenchmark-dev                # bench/ (built, not run, by the tests)
-  libcurl4-openssl-dev libssl-dev # the DynamoDB store (loaded with dlopen only when used)
+  libcurl4-openssl-dev            # https:// endpoints of the DynamoDB store (loaded with dlopen only then)
   default-jre-headless            # DynamoDB Local, for the tests
   python3-boto3                   # the interoperability test (a standard AWS SDK)
   stunnel4 openssl                # the https test: a TLS terminator and a CA of its own
