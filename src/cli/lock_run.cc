@@ -11,11 +11,12 @@
 #include <cstring>
 #include <future>
 #include <mutex>
-#include <random>
+
 #include <thread>
 
 #include "cli/exit_codes.h"
 #include "kvstore/lock.h"
+#include "util/random.h"
 
 namespace kvstore::cli {
 namespace {
@@ -42,9 +43,8 @@ void InstallForwarding() {
 std::string MakeOwner() {
   char host[256] = "host";
   gethostname(host, sizeof host - 1);
-  std::mt19937_64 random{std::random_device{}()};
   char suffix[17];
-  std::snprintf(suffix, sizeof suffix, "%016llx", static_cast<unsigned long long>(random()));
+  std::snprintf(suffix, sizeof suffix, "%016llx", static_cast<unsigned long long>(RandomU64()));
   return std::string(host) + ":" + std::to_string(getpid()) + ":" + suffix;
 }
 

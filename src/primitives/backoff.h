@@ -7,11 +7,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
-#include <random>
 
 #include "kvstore/clock.h"
 #include "kvstore/store.h"
 #include "storage/engine.h"
+#include "util/random.h"
 
 namespace kvstore {
 
@@ -37,7 +37,7 @@ class Backoff {
     if (left <= 0) return false;
     // Jitter (half to one and a half of the step) spreads waiters out.
     int64_t step = next_.count();
-    int64_t jittered = step / 2 + static_cast<int64_t>(random_() % (step + 1));
+    int64_t jittered = step / 2 + static_cast<int64_t>(RandomU64() % static_cast<uint64_t>(step + 1));
     Millis pause(std::max<int64_t>(std::min(left, jittered), 1));
     if (watch_) {
       watch_->Wait(pause);
@@ -56,7 +56,6 @@ class Backoff {
   int64_t give_up_at_;
   std::unique_ptr<storage::ChangeWatch> watch_{};
   Millis next_ = kFirst;
-  std::minstd_rand random_{std::random_device{}()};
 };
 
 }  // namespace kvstore

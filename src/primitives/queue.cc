@@ -13,12 +13,12 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <random>
 
 #include "primitives/backoff.h"
 #include "primitives/layout.h"
 #include "storage/engine.h"
 #include "storage/limits.h"
+#include "util/random.h"
 
 namespace kvstore {
 
@@ -62,8 +62,7 @@ std::string_view OrderOf(std::string_view sort) { return sort.substr(sort.size()
 std::string IdOf(std::string_view sort) { return std::to_string(*ParseHex(sort.substr(sort.size() - kKeyDigits))); }
 
 std::string NewToken() {
-  static std::mt19937_64 random{std::random_device{}()};
-  return Hex(random());
+  return Hex(RandomU64());
 }
 
 // A receipt names the in-flight item exactly, plus the delivery's token:

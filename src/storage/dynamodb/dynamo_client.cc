@@ -5,8 +5,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <random>
 #include <thread>
+
+#include "util/random.h"
 
 namespace kvstore::storage::dynamodb {
 namespace {
@@ -83,7 +84,6 @@ Result<ApiResult> DynamoClient::Call(const std::string& operation, const Json& r
     body = request.dump();
   }
   std::string target = "DynamoDB_20120810." + operation;
-  std::minstd_rand random{std::random_device{}()};
   Millis backoff = kFirstBackoff;
   std::string last_problem;
   bool maybe_applied = false;
@@ -91,7 +91,8 @@ Result<ApiResult> DynamoClient::Call(const std::string& operation, const Json& r
     if (attempt > 1) {
       ++stats_.retries;
       // Full jitter: anywhere up to the current step.
-      std::this_thread::sleep_for(Millis(1 + random() % backoff.count()));
+      auto jitter = static_cast<int64_t>(RandomU64() % static_cast<uint64_t>(backoff.count()));
+      std::this_thread::sleep_for(Millis(1 + jitter));
       backoff = std::min(backoff * 2, kMaxBackoff);
     }
     // Signatures carry the real time (AWS refuses a skew over 5 minutes),

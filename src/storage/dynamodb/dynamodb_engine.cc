@@ -10,13 +10,14 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
-#include <random>
+
 #include <set>
 #include <thread>
 
 #include "storage/dynamodb/dynamo_client.h"
 #include "storage/dynamodb/item_codec.h"
 #include "storage/limits.h"
+#include "util/random.h"
 
 namespace kvstore::storage::dynamodb {
 namespace {
@@ -26,10 +27,9 @@ constexpr size_t kBatchGetChunk = 100;
 constexpr size_t kBatchWriteChunk = 25;
 
 std::string RandomToken() {
-  static std::mt19937_64 random{std::random_device{}()};
   char buf[33];
-  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(random()),
-                static_cast<unsigned long long>(random()));
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(RandomU64()),
+                static_cast<unsigned long long>(RandomU64()));
   return buf;
 }
 
