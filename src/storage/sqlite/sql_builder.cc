@@ -1,5 +1,6 @@
 #include "storage/sqlite/sql_builder.h"
 
+#include <charconv>
 #include <string>
 
 namespace kvstore::storage::sqlite {
@@ -19,10 +20,24 @@ Item ReadItem(const Statement& stmt, int first) {
   return item;
 }
 
+SqlBuilder::SqlBuilder(int64_t now) : now_(now) {
+  // Every statement is built afresh per call (its text is then the cache
+  // key), so growing these step by step would be most of the builder's cost.
+  sql_.reserve(512);
+  params_.reserve(16);
+}
+
+SqlBuilder& SqlBuilder::Placeholder(size_t index) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, index);
+  sql_ += '?';
+  sql_.append(digits, end);
+  return *this;
+}
+
 SqlBuilder& SqlBuilder::Param(SqlValue value) {
   params_.push_back(std::move(value));
-  sql_ += "?" + std::to_string(params_.size());
-  return *this;
+  return Placeholder(params_.size());
 }
 
 SqlBuilder& SqlBuilder::ParamAttr(const AttrValue& value) {
@@ -36,8 +51,7 @@ SqlBuilder& SqlBuilder::Now() {
     params_.push_back(now_);
     now_index_ = static_cast<int>(params_.size());
   }
-  sql_ += "?" + std::to_string(now_index_);
-  return *this;
+  return Placeholder(static_cast<size_t>(now_index_));
 }
 
 SqlBuilder& SqlBuilder::KeyMatch(const std::string& table, const Key& key) {

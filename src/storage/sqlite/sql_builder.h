@@ -28,7 +28,7 @@ Item ReadItem(const Statement& stmt, int first);
 
 class SqlBuilder {
  public:
-  explicit SqlBuilder(int64_t now) : now_(now) {}
+  explicit SqlBuilder(int64_t now);
 
   SqlBuilder& Add(std::string_view sql) {
     sql_.append(sql);
@@ -54,6 +54,8 @@ class SqlBuilder {
   const std::vector<SqlValue>& params() const { return params_; }
 
  private:
+  SqlBuilder& Placeholder(size_t index);  // "?N"
+
   int64_t now_;
   int now_index_ = 0;
   std::string sql_;
