@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 build_dir=${BUILD_DIR:-build}
 BUILD_DIR=$build_dir scripts/build.sh >/dev/null
 quick=${QUICK:-0}
-if [ "$quick" = 1 ]; then rounds=1 runs=10 handoffs=10 min_time=0.05; else rounds=5 runs=60 handoffs=200 min_time=0.5; fi
+if [ "$quick" = 1 ]; then rounds=1 runs=10 handoffs=10 min_time=0.05 repetitions=2; else rounds=5 runs=60 handoffs=200 min_time=0.2 repetitions=9; fi
 out=docs/benchmarks.md
 tmp=$(mktemp)
 trap 'rm -f "$tmp" "$tmp.json"' EXIT
@@ -21,6 +21,9 @@ bench_table() {
   "$@" --benchmark_format=json 2>/dev/null | tee "$tmp.json" | python3 -c '
 import json, sys
 rows = json.load(sys.stdin)["benchmarks"]
+# With --benchmark_repetitions: the median of the interleaved repetitions.
+if any(r.get("run_type") == "aggregate" for r in rows):
+    rows = [dict(r, name=r["run_name"]) for r in rows if r.get("aggregate_name") == "median"]
 print("| benchmark | time per operation |")
 print("|---|---:|")
 t = {}
@@ -82,9 +85,11 @@ if sizes:
   echo "## In-process, against raw SQLite (bench/engine_bench)"
   echo
   echo "The library's calls beside a loop of prepared statements doing the same SQL work on the same file,"
-  echo "schema and pragmas (WAL, synchronous=NORMAL, a commit per operation)."
+  echo "schema and pragmas (WAL, synchronous=NORMAL, a commit per operation). Each figure is the median"
+  echo "of $repetitions repetitions run in random interleaved order, so drift affects both sides alike."
   echo
   bench_table "$build_dir/bench/engine_bench" --benchmark_min_time=$min_time \
+    --benchmark_repetitions=$repetitions --benchmark_enable_random_interleaving=true \
     --benchmark_filter='^BM_(Raw)?(Set|Get|Inc|QueuePushPopAck)$'
   echo
   echo "## Contention (bench/contention.py)"
@@ -101,7 +106,7 @@ if sizes:
   echo
   RUNS=$([ "$quick" = 1 ] && echo 5 || echo 30) bench/dynamodb_latency.sh "$build_dir/kvstore"
   echo
-  echo "## Scale: collections at 1k and 1M items (bench/collections_bench)"
+  echo "## Scale: at 1k, 100k and 1M items (bench/collections_bench)"
   echo
   if [ "$quick" = 1 ]; then
     echo "(skipped in a quick run: filling a million items takes about a minute)"

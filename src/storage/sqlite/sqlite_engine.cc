@@ -92,7 +92,7 @@ class SqliteEngine final : public Engine {
     auto item = GetLocked(table, key);
     if (!item.ok()) return item.status();
     if (!*item) return TableExistsOr(table, Status::NotFound("no such item"));
-    return std::move(**item);
+    return Result<Item>(std::move(**item));
   }
 
   Result<std::vector<std::optional<Item>>> BatchGet(const std::string& table,
@@ -309,10 +309,20 @@ class SqliteEngine final : public Engine {
   }
 
   Result<std::optional<Item>> GetLocked(const std::string& table, const Key& key) {
-    SqlBuilder b(Now());
-    b.Add("SELECT ").Add(kItemColumns).Add(" FROM items WHERE ").KeyMatch(table, key);
-    b.Add(" AND ").Live();
-    return WriteReturning(b, 0);
+    // The most frequent statement: its text is built once, not per call.
+    static const std::string kSql = [] {
+      SqlBuilder shape(0);
+      shape.Add("SELECT ").Add(kItemColumns).Add(" FROM items WHERE ").KeyMatch("", {});
+      return shape.Add(" AND ").Live().sql();
+    }();
+    // Bound without copying: the values must outlive the statement's use.
+    const std::vector<SqlValue> params{Text{table}, key.partition, key.sort, Now()};
+    auto stmt = Prepare(kSql, params, "reading");
+    if (!stmt.ok()) return stmt.status();
+    int rc = stmt->Step();
+    if (rc == SQLITE_DONE) return std::optional<Item>();
+    if (rc != SQLITE_ROW) return ErrorFor(rc, "reading");
+    return std::optional<Item>(ReadItem(*stmt, 0));
   }
 
   // The outcome of a write whose condition failed: the current item, if any.

@@ -32,7 +32,8 @@ class Statement {
   Statement& operator=(const Statement&) = delete;
   Statement& operator=(Statement&&) = delete;
 
-  // Binds values to ?1, ?2, ... in order.
+  // Binds values to ?1, ?2, ... in order, without copying them: `values`
+  // must outlive the statement's steps.
   void BindAll(const std::vector<SqlValue>& values);
   // SQLITE_ROW, SQLITE_DONE or an error code.
   int Step() { return sqlite3_step(stmt_); }
