@@ -1,5 +1,7 @@
 #include "cli/input_files.h"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -239,6 +241,15 @@ Result<BatchEntry> ParseEntry(const Json& j, const std::string& origin) {
 
 Result<std::string> ReadInputFile(std::string_view what, const std::string& path, size_t max_bytes) {
   if (path == "-") return ValueOrStdin(what, path, max_bytes);
+  std::string quoted = std::string(what) + " '" + path + "'";
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return Status::InvalidArgument(quoted + " is a folder, not a file");
+    // Refused before reading: a huge file costs nothing to turn away.
+    if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > max_bytes) {
+      return Status::InvalidArgument(quoted + " is over the limit of " + std::to_string(max_bytes) + " bytes");
+    }
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::InvalidArgument("cannot read " + std::string(what) + " '" + path + "': " + std::strerror(errno));
   std::string data;
@@ -246,11 +257,10 @@ Result<std::string> ReadInputFile(std::string_view what, const std::string& path
   while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
     data.append(buffer, static_cast<size_t>(in.gcount()));
     if (data.size() > max_bytes) {
-      return Status::InvalidArgument(std::string(what) + " '" + path + "' is over the limit of " +
-                                     std::to_string(max_bytes) + " bytes");
+      return Status::InvalidArgument(quoted + " is over the limit of " + std::to_string(max_bytes) + " bytes");
     }
   }
-  if (in.bad()) return Status::InvalidArgument("cannot read " + std::string(what) + " '" + path + "'");
+  if (in.bad()) return Status::InvalidArgument("cannot read " + quoted + ": " + std::strerror(errno));
   return data;
 }
 

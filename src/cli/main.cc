@@ -101,11 +101,23 @@ std::string CommandWord(int argc, char** argv) {
   return {};
 }
 
+// CLI11's message, in our words where its own is obscure.
+std::string UsageProblem(const CLI::ParseError& e) {
+  std::string what = e.what();
+  // "--by: 1 required TEXT missing": the flag was given without its value.
+  size_t colon = what.find(": ");
+  if (what.starts_with("--") && colon != std::string::npos && what.ends_with(" missing") &&
+      what.find(" required ", colon) != std::string::npos) {
+    return what.substr(0, colon) + " needs a value";
+  }
+  return what;
+}
+
 int Run(int argc, char** argv) {
   CLI::App app{"kvstore: keys, counters, locks, queues and more for scripts and programs"};
   app.name("kvstore");
   GlobalFlags flags;
-  app.add_option("--store", flags.store, "store URL: sqlite:PATH (default: $KVSTORE_STORE, then ~/.local/share/kvstore/kvstore.db)");
+  CLI::Option* store_option = app.add_option("--store", flags.store, "store URL: sqlite:PATH (default: $KVSTORE_STORE, then ~/.local/share/kvstore/kvstore.db)");
   app.add_flag("--json", flags.json, "print one JSON document on stdout");
   std::string table_prefix;
   CLI::Option* table_prefix_option = app.add_option(
@@ -146,8 +158,13 @@ int Run(int argc, char** argv) {
       std::fputs(sub->help().c_str(), stdout);
       return kExitOk;
     }
-    std::string what = e.what();
-    std::fprintf(stderr, "kvstore: %s (see kvstore --help)\n", what.c_str());
+    std::fprintf(stderr, "kvstore: %s (see kvstore --help)\n", UsageProblem(e).c_str());
+    return kExitUsage;
+  }
+  // An empty --store would silently mean the default store: refuse it, as a
+  // variable that expanded to nothing is the likely cause.
+  if (store_option->count() > 0 && flags.store.empty()) {
+    std::fprintf(stderr, "kvstore: --store is empty; give a store URL, or leave --store out for the default\n");
     return kExitUsage;
   }
 

@@ -35,6 +35,18 @@ TEST(StoreUrlTest, BadUrlsNameTheProblem) {
   EXPECT_TRUE(ParseStoreUrl(std::string("a\0b", 3)).status().Is(Code::kInvalidArgument));
 }
 
+TEST(StoreUrlTest, DynamoDbEndpointsNeedAHostAndAValidPort) {
+  EXPECT_EQ(ParseStoreUrl("dynamodb+http://localhost:8000")->endpoint, "http://localhost:8000");
+  EXPECT_EQ(ParseStoreUrl("dynamodb+http://[::1]:8000/")->endpoint, "http://[::1]:8000");
+  EXPECT_EQ(ParseStoreUrl("dynamodb+https://dynamodb.eu-west-1.amazonaws.com")->endpoint,
+            "https://dynamodb.eu-west-1.amazonaws.com");
+  for (const char* bad : {"dynamodb+http://", "dynamodb+http://[::1", "dynamodb+http://[]:80", "dynamodb+http://h:",
+                          "dynamodb+http://h:0", "dynamodb+http://h:65536", "dynamodb+http://h:80x", "dynamodb+http://:80",
+                          "dynamodb+http://u@h:80", "dynamodb+ftp://h"}) {
+    EXPECT_TRUE(ParseStoreUrl(bad).status().Is(Code::kInvalidArgument)) << bad;
+  }
+}
+
 std::map<std::string, const char*> fake_env;
 const char* FakeGetEnv(const char* name) {
   auto it = fake_env.find(name);
