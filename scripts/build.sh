@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Configures and builds kvstore and its tests into build/ (override with BUILD_DIR).
+# Configures and builds kvstore and its tests into build/ (override with BUILD_DIR;
+# KVSTORE_CMAKE_ARGS adds or overrides CMake settings, e.g. a sanitizer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${BUILD_DIR:-build}
@@ -9,5 +10,5 @@ sqlite_source=$(scripts/fetch-sqlite.sh) || {
   sqlite_source=""
 }
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=${BUILD_TYPE:-RelWithDebInfo} -DKVSTORE_BUILD_TESTS=ON \
-  -DKVSTORE_BUILD_BENCH=ON -DKVSTORE_SQLITE_SOURCE="$sqlite_source" >/dev/null
+  -DKVSTORE_BUILD_BENCH=ON -DKVSTORE_SQLITE_SOURCE="$sqlite_source" ${KVSTORE_CMAKE_ARGS:-} >/dev/null
 cmake --build "$build_dir"

@@ -14,4 +14,6 @@ read -r endpoint pidfile < <(KVSTORE_BIN="$build_dir/kvstore" scripts/dynamodb-l
 trap 'scripts/dynamodb-local.sh stop "$pidfile"' EXIT
 echo "test: DynamoDB Local at $endpoint"
 export KVSTORE_TEST_DYNAMODB=$endpoint
-ctest --test-dir "$build_dir" --output-on-failure --no-tests=error -j "$(nproc)" --timeout 300
+# CTEST_ARGS narrows the run (scripts/test-sanitized.sh uses it).
+# shellcheck disable=SC2086
+ctest --test-dir "$build_dir" --output-on-failure --no-tests=error -j "$(nproc)" --timeout 300 ${CTEST_ARGS:-}

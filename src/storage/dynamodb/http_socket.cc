@@ -9,25 +9,19 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <chrono>
-#include <cstdlib>
 #include <cstring>
 #include <optional>
 #include <string_view>
 
 #include "storage/dynamodb/http_client.h"
+#include "storage/dynamodb/http_response.h"
 
 namespace kvstore::storage::dynamodb {
 namespace {
 
 using Deadline = std::chrono::steady_clock::time_point;
-
-// Guards against a peer that never ends its headers or sends a huge body;
-// DynamoDB's largest answers (BatchGetItem, Query) stay far below.
-constexpr size_t kMaxHeaderBytes = 64 * 1024;
-constexpr size_t kMaxBodyBytes = 64 * 1024 * 1024;
 
 struct HttpUrl {
   std::string authority;  // host[:port] as written: the Host header SigV4 signed
@@ -76,53 +70,6 @@ bool WaitFor(int fd, short events, Deadline deadline) {
     if (n > 0) return true;
     if (n == 0 || errno != EINTR) return false;
   }
-}
-
-std::string Lowercase(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-// What the status line and headers say about the body that follows.
-struct ResponseHead {
-  long status = 0;
-  bool chunked = false;
-  std::optional<size_t> content_length;
-  bool keep_alive = true;
-};
-
-std::optional<ResponseHead> ParseHead(std::string_view head) {
-  ResponseHead parsed;
-  size_t line_end = head.find("\r\n");
-  std::string_view status_line = head.substr(0, line_end);
-  if (!status_line.starts_with("HTTP/1.") || status_line.size() < 12) return std::nullopt;
-  parsed.keep_alive = status_line[7] != '0';  // HTTP/1.0 closes unless told otherwise
-  std::string_view code = status_line.substr(9, 3);
-  if (!std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; })) return std::nullopt;
-  parsed.status = std::stol(std::string(code));
-  while (line_end != std::string_view::npos) {
-    size_t start = line_end + 2;
-    line_end = head.find("\r\n", start);
-    std::string_view line = head.substr(start, line_end == std::string_view::npos ? line_end : line_end - start);
-    size_t colon = line.find(':');
-    if (colon == std::string_view::npos) continue;
-    std::string name = Lowercase(line.substr(0, colon));
-    std::string value = Lowercase(line.substr(colon + 1));
-    value.erase(0, value.find_first_not_of(" \t"));
-    if (name == "content-length") {
-      char* end = nullptr;
-      unsigned long long length = std::strtoull(value.c_str(), &end, 10);
-      if (end == value.c_str() || length > kMaxBodyBytes) return std::nullopt;
-      parsed.content_length = static_cast<size_t>(length);
-    } else if (name == "transfer-encoding") {
-      parsed.chunked = value.find("chunked") != std::string::npos;
-    } else if (name == "connection") {
-      if (value.find("close") != std::string::npos) parsed.keep_alive = false;
-      if (value.find("keep-alive") != std::string::npos) parsed.keep_alive = true;
-    }
-  }
-  return parsed;
 }
 
 class SocketHttpClient final : public HttpClient {
@@ -263,7 +210,7 @@ class SocketHttpClient final : public HttpClient {
         if (unread_.size() > kMaxHeaderBytes) Malformed(error);
         if (unread_.size() > kMaxHeaderBytes || !ReadMore(deadline, error)) return std::nullopt;
       }
-      std::optional<ResponseHead> head = ParseHead(std::string_view(unread_).substr(0, head_end));
+      std::optional<ResponseHead> head = ParseResponseHead(std::string_view(unread_).substr(0, head_end));
       if (!head) {
         Malformed(error);
         return std::nullopt;
@@ -298,28 +245,15 @@ class SocketHttpClient final : public HttpClient {
 
   bool ReadChunks(Deadline deadline, std::string* body, TransportError* error) {
     for (;;) {
-      size_t line_end;
-      while ((line_end = unread_.find("\r\n")) == std::string::npos) {
-        if (!ReadMore(deadline, error)) return false;
+      switch (DecodeChunks(&unread_, body)) {
+        case Decoded::kDone:
+          return true;
+        case Decoded::kMalformed:
+          return Malformed(error);
+        case Decoded::kNeedMore:
+          if (!ReadMore(deadline, error)) return false;
       }
-      char* end = nullptr;
-      unsigned long long size = std::strtoull(unread_.c_str(), &end, 16);
-      if (end == unread_.c_str() || size > kMaxBodyBytes || body->size() + size > kMaxBodyBytes) {
-        return Malformed(error);
-      }
-      unread_.erase(0, line_end + 2);
-      if (size == 0) break;
-      if (!ReadAtLeast(size + 2, deadline, error)) return false;
-      body->append(unread_, 0, size);
-      unread_.erase(0, size + 2);
     }
-    // Trailer lines, if any, end with an empty line.
-    size_t trailers_end;
-    while (!unread_.starts_with("\r\n") && (trailers_end = unread_.find("\r\n\r\n")) == std::string::npos) {
-      if (!ReadMore(deadline, error)) return false;
-    }
-    unread_.erase(0, unread_.starts_with("\r\n") ? 2 : trailers_end + 4);
-    return true;
   }
 
   std::string TimeoutMessage() const {
