@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Configures and builds kvstore and its tests into build/ (override with BUILD_DIR;
-# KVSTORE_CMAKE_ARGS adds or overrides CMake settings, e.g. a sanitizer).
+# KVSTORE_CMAKE_ARGS adds or overrides CMake settings, e.g. a sanitizer;
+# BUILD_TARGETS builds only those targets).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${BUILD_DIR:-build}
@@ -11,4 +12,6 @@ sqlite_source=$(scripts/fetch-sqlite.sh) || {
 }
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=${BUILD_TYPE:-RelWithDebInfo} -DKVSTORE_BUILD_TESTS=ON \
   -DKVSTORE_BUILD_BENCH=ON -DKVSTORE_SQLITE_SOURCE="$sqlite_source" ${KVSTORE_CMAKE_ARGS:-} >/dev/null
-cmake --build "$build_dir"
+# BUILD_TARGETS: only these (default: everything).
+# shellcheck disable=SC2086
+cmake --build "$build_dir" ${BUILD_TARGETS:+--target $BUILD_TARGETS}

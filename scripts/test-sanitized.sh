@@ -13,4 +13,5 @@ no_bench="-DKVSTORE_BUILD_BENCH=OFF"
 BUILD_DIR=build-asan KVSTORE_CMAKE_ARGS="-DKVSTORE_SANITIZE=address,undefined $no_bench" scripts/test.sh
 
 BUILD_DIR=build-tsan KVSTORE_CMAKE_ARGS="-DKVSTORE_SANITIZE=thread $no_bench" \
+  BUILD_TARGETS="kvstore_cli storage_test cli_test crash_writer" \
   CTEST_ARGS="-R HttpClient|LockRun|Processes|Concurrent|Kill|Wait" scripts/test.sh

@@ -37,6 +37,9 @@ TEST(ItemCodecTest, ForeignItemsAreRefused) {
   EXPECT_FALSE(ItemFromJson(Json({{"sk", {{"S", "x"}}}})).ok());
   EXPECT_FALSE(ItemFromJson(Json({{"pk", {{"S", "p"}}}, {"sk", {{"S", "s"}}}, {"num", {{"S", "x"}}}})).ok());
   EXPECT_FALSE(ItemFromJson(Json({{"pk", {{"S", "p"}}}, {"sk", {{"S", "s"}}}, {"num", {{"N", "1e99"}}}})).ok());
+  // Found by fuzz_item_codec: a key whose "S" is not a string threw instead of failing.
+  EXPECT_FALSE(ItemFromJson(Json({{"pk", {{"S", 1}}}, {"sk", {{"S", "s"}}}})).ok());
+  EXPECT_FALSE(ItemFromJson(Json({{"pk", {{"S", "p"}}}, {"sk", {{"S", nullptr}}}})).ok());
 }
 
 TEST(ItemCodecTest, ConditionsTreatExpiredItemsAsFailing) {

@@ -95,7 +95,9 @@ Result<Item> ItemFromJson(const Json& attributes) {
   if (!attributes.is_object()) return bad("not an attribute map");
   Item item;
   for (const auto& [name, field] : {std::pair{kPartitionAttr, &item.key.partition}, std::pair{kSortAttr, &item.key.sort}}) {
-    if (!attributes.contains(name) || !attributes[name].contains("S")) return bad(std::string("no string ") + name);
+    if (!attributes.contains(name) || !attributes[name].contains("S") || !attributes[name]["S"].is_string()) {
+      return bad(std::string("no string ") + name);
+    }
     *field = attributes[name]["S"].get<std::string>();
   }
   for (Attr attr : kAllAttrs) {
