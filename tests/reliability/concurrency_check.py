@@ -1,0 +1,245 @@
+#!/usr/bin/python3
+"""Linearizability-style checks on one store (embedded, or DynamoDB Local
+when an endpoint is given), from many processes running the real CLI:
+
+- counters: PROCESSES processes increment one counter; every call's start,
+  end and result is recorded. The results must be exactly 1..N, and a call
+  that ended before another began must have the smaller result.
+- locks: PROCESSES processes take turns on one lock with lock-acquire --wait.
+  Holding intervals (from the acquire's answer to the release's request)
+  never overlap, and fencing tokens rise in real-time order.
+- queues: producers push, consumers pop and ack, and consumers are killed
+  with SIGKILL mid-message and restarted. Every pushed message ends acked
+  exactly once or is still in the queue, no acked message comes back, and
+  each delivery of a message carries a receive count of its own.
+
+Usage: concurrency_check.py KVSTORE [DYNAMODB_ENDPOINT] [--processes N] [--ops N]
+Prints one line of figures per check.
+"""
+import argparse
+import json
+import multiprocessing
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def run(env, *args):
+    r = subprocess.run(list(args), capture_output=True, env=env, timeout=120)
+    return r.returncode, r.stdout.decode("utf-8", "replace"), r.stderr.decode("utf-8", "replace")
+
+
+def incrementer(kvstore, store, env, ops, results):
+    history = []
+    for _ in range(ops):
+        start = time.monotonic_ns()
+        code, out, err = run(env, kvstore, "--store", store, "inc", "tbl", "hits")
+        end = time.monotonic_ns()
+        history.append((start, end, int(out) if code == 0 else None, err.strip()))
+    results.put(history)
+
+
+def check_counter(kvstore, store, env, processes, ops):
+    results = multiprocessing.Queue()
+    workers = [multiprocessing.Process(target=incrementer, args=(kvstore, store, env, ops, results))
+               for _ in range(processes)]
+    for w in workers:
+        w.start()
+    history = [op for _ in workers for op in results.get()]
+    for w in workers:
+        w.join()
+    problems = ["inc failed: %s" % err for _, _, value, err in history if value is None]
+    values = sorted(value for _, _, value, _ in history if value is not None)
+    if values != list(range(1, len(history) + 1)):
+        problems.append("results are not 1..%d (first differences: %s)" % (len(history), values[:5]))
+    # Real-time order: sweep operations by start; everything that ended
+    # before an operation began must have a smaller result.
+    by_end = sorted(history, key=lambda op: op[1])
+    highest_ended, i = 0, 0
+    for start, end, value, _ in sorted(history, key=lambda op: op[0]):
+        while i < len(by_end) and by_end[i][1] < start:
+            highest_ended = max(highest_ended, by_end[i][2] or 0)
+            i += 1
+        if value is not None and value <= highest_ended:
+            problems.append("inc returned %d after an inc that returned %d had already ended" % (value, highest_ended))
+    return "counter: %d processes, %d increments, results 1..%d in real-time order" % (
+        processes, len(history), len(history)), problems
+
+
+def locker(kvstore, store, env, index, ops, results):
+    history = []
+    owner = "p%d" % index
+    for _ in range(ops):
+        start = time.monotonic_ns()
+        code, out, err = run(env, kvstore, "--store", store, "--json", "lock-acquire", "tbl", "the-lock",
+                             "--owner", owner, "--ttl", "30", "--wait", "60")
+        acquired = time.monotonic_ns()
+        if code != 0:
+            history.append((start, acquired, acquired, None, err.strip()))
+            continue
+        token = json.loads(out)["token"]
+        time.sleep(random.uniform(0, 0.005))
+        releasing = time.monotonic_ns()
+        code, _, err = run(env, kvstore, "--store", store, "lock-release", "tbl", "the-lock", "--owner", owner)
+        history.append((start, acquired, releasing, token, err.strip() if code else ""))
+    results.put(history)
+
+
+def check_lock(kvstore, store, env, processes, ops):
+    results = multiprocessing.Queue()
+    workers = [multiprocessing.Process(target=locker, args=(kvstore, store, env, i, ops, results))
+               for i in range(processes)]
+    for w in workers:
+        w.start()
+    history = [op for _ in workers for op in results.get()]
+    for w in workers:
+        w.join()
+    problems = ["lock call failed: %s" % err for *_, err in history if err]
+    held = sorted((acquired, releasing, token) for _, acquired, releasing, token, _ in history if token is not None)
+    for (a_start, a_end, a_token), (b_start, b_end, b_token) in zip(held, held[1:]):
+        if b_start < a_end:
+            problems.append("two holders at once: tokens %s and %s" % (a_token, b_token))
+        if b_token <= a_token:
+            problems.append("token %s came after token %s" % (b_token, a_token))
+    tokens = [token for *_, token in held]
+    if len(set(tokens)) != len(tokens):
+        problems.append("a token was issued twice")
+    return "lock: %d processes, %d acquisitions, no overlap, tokens rising" % (processes, len(held)), problems
+
+
+def consumer(kvstore, store, env, log_path):
+    """Pops and acks forever, logging 'got'/'acked' (fsync'd) around each."""
+    log = open(log_path, "a")
+
+    def note(line):
+        log.write(line + "\n")
+        log.flush()
+        os.fsync(log.fileno())
+
+    while True:
+        code, out, _ = run(env, kvstore, "--store", store, "--json", "queue-pop", "tbl", "work",
+                           "--visibility-timeout", "1", "--wait", "1")
+        if code != 0:
+            continue
+        message = json.loads(out)
+        note("got %s %d" % (message["payload"], message["receive_count"]))
+        time.sleep(random.uniform(0, 0.02))  # working on it: a kill lands here as often as not
+        code, _, _ = run(env, kvstore, "--store", store, "queue-ack", "tbl", "work", message["receipt"])
+        if code == 0:
+            note("acked %s" % message["payload"])
+
+
+def check_queue(kvstore, store, env, messages, work):
+    consumers = 4
+    logs = [os.path.join(work, "consumer-%d.log" % i) for i in range(consumers)]
+
+    def spawn(i):
+        pid = os.fork()
+        if pid == 0:
+            os.setsid()
+            try:
+                consumer(kvstore, store, env, logs[i])
+            finally:
+                os._exit(0)
+        return pid
+
+    pids = [spawn(i) for i in range(consumers)]
+    pushed, problems, kills = [], [], 0
+    for n in range(messages):
+        code, _, err = run(env, kvstore, "--store", store, "queue-push", "tbl", "work", "m%d" % n)
+        if code == 0:
+            pushed.append("m%d" % n)
+        else:
+            problems.append("push failed: %s" % err.strip())
+        if n % 5 == 4:  # now and then, kill a consumer mid-message and start another
+            i = random.randrange(consumers)
+            os.killpg(pids[i], signal.SIGKILL)
+            os.waitpid(pids[i], 0)
+            kills += 1
+            pids[i] = spawn(i)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # until the consumers have drained the queue
+        code, out, _ = run(env, kvstore, "--store", store, "--json", "queue-size", "tbl", "work")
+        size = json.loads(out) if code == 0 else {}
+        if code == 0 and size.get("visible", 1) == 0 and size.get("in_flight", 1) == 0 and size.get("delayed", 1) == 0:
+            break
+        time.sleep(0.2)
+    for pid in pids:
+        os.killpg(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    got, acked, redelivered = {}, [], 0
+    for path in logs:
+        for line in open(path):
+            parts = line.split()
+            if parts[0] == "got":
+                got.setdefault(parts[1], []).append(int(parts[2]))
+            elif parts[0] == "acked":
+                acked.append(parts[1])
+    for payload, counts in got.items():
+        # Each delivery counts one more (a delivery to a consumer killed before
+        # it could log it leaves a gap): no count may repeat.
+        if len(set(counts)) != len(counts):
+            problems.append("%s: receive counts %s repeat" % (payload, sorted(counts)))
+        redelivered += len(counts) > 1
+    if len(acked) != len(set(acked)):
+        problems.append("a message was acked twice")
+    time.sleep(1.1)
+    left = []
+    while True:
+        code, out, _ = run(env, kvstore, "--store", store, "--json", "queue-pop", "tbl", "work", "--visibility-timeout", "60")
+        if code != 0:
+            break
+        left.append(json.loads(out)["payload"])
+    if set(left) & set(acked):
+        problems.append("acked messages came back: %s" % sorted(set(left) & set(acked))[:5])
+    # Acked, or left in the queue; a message that was delivered but whose ack
+    # was not logged may have been acked by a consumer killed just after.
+    missing = set(pushed) - set(acked) - set(left) - set(got)
+    if missing:
+        problems.append("messages lost: %s" % sorted(missing)[:5])
+    return ("queue: %d messages, 4 consumers, %d killed mid-stream, %d redelivered, %d acked exactly once"
+            % (len(pushed), kills, redelivered, len(set(acked)))), problems
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("kvstore")
+    parser.add_argument("endpoint", nargs="?", help="DynamoDB Local endpoint; without it, the embedded store")
+    parser.add_argument("--processes", type=int, default=8)
+    parser.add_argument("--ops", type=int, default=25, help="operations per process")
+    parser.add_argument("--messages", type=int, default=60)
+    args = parser.parse_args()
+    kvstore = os.path.abspath(args.kvstore)
+    all_problems = []
+    with tempfile.TemporaryDirectory(prefix="kvstore-concurrency-") as work:
+        env = dict(os.environ)
+        if args.endpoint:
+            env.update(AWS_ACCESS_KEY_ID="kvstoretest", AWS_SECRET_ACCESS_KEY="kvstoretestsecret", AWS_REGION="us-east-1",
+                       KVSTORE_TABLE_PREFIX="conc-%d-%d-" % (os.getpid(), int(time.time())), KVSTORE_MAX_CLOCK_SKEW="0")
+            store = "dynamodb+" + args.endpoint
+        else:
+            store = "sqlite:" + os.path.join(work, "store.db")
+        code, _, err = run(env, kvstore, "--store", store, "create-table", "tbl")
+        if code != 0:
+            print("cannot create the table: " + err)
+            return 1
+        for check in (lambda: check_counter(kvstore, store, env, args.processes, args.ops),
+                      lambda: check_lock(kvstore, store, env, args.processes, args.ops),
+                      lambda: check_queue(kvstore, store, env, args.messages, work)):
+            started = time.monotonic()
+            summary, problems = check()
+            print("%s (%s, %.1f s)" % (summary, "DynamoDB Local" if args.endpoint else "embedded", time.monotonic() - started))
+            all_problems += problems
+        if args.endpoint:
+            run(env, kvstore, "--store", store, "drop-table", "tbl")
+    for p in all_problems:
+        print("FAIL: " + p)
+    return 1 if all_problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
