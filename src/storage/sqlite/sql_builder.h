@@ -30,7 +30,10 @@ class SqlBuilder {
  public:
   explicit SqlBuilder(int64_t now);
 
-  SqlBuilder& Add(std::string_view sql) {
+  // SQL text: only fixed C strings (literals, kItemColumns, AttrName,
+  // OperatorText), never a std::string that could hold input. Every value
+  // goes through Param. tests/security/source_rules.sh checks the callers.
+  SqlBuilder& Add(const char* sql) {
     sql_.append(sql);
     return *this;
   }
