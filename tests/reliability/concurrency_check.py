@@ -7,7 +7,8 @@ when an endpoint is given), from many processes running the real CLI:
   that ended before another began must have the smaller result.
 - locks: PROCESSES processes take turns on one lock with lock-acquire --wait.
   Holding intervals (from the acquire's answer to the release's request)
-  never overlap, and fencing tokens rise in real-time order.
+  never overlap, and fencing tokens rise in real-time order. Then lock-run
+  sections that outlive the lease (kept by renewals) never overlap either.
 - queues: producers push, consumers pop and ack, and consumers are killed
   with SIGKILL mid-message and restarted. Every pushed message ends acked
   exactly once or is still in the queue, no acked message comes back, and
@@ -109,6 +110,26 @@ def check_lock(kvstore, store, env, processes, ops):
     if len(set(tokens)) != len(tokens):
         problems.append("a token was issued twice")
     return "lock: %d processes, %d acquisitions, no overlap, tokens rising" % (processes, len(held)), problems
+
+
+def check_lock_run(kvstore, store, env, work, processes=3):
+    """lock-run around a command that outlives its lease (1.3 s against a
+    1 s TTL): only renewals keep it, and the sections must never overlap."""
+    log = os.path.join(work, "lock-run.log")
+    section = 'echo "start $(date +%%s%%N)" >> %s; sleep 1.3; echo "end $(date +%%s%%N)" >> %s' % (log, log)
+    runs = [subprocess.Popen([kvstore, "--store", store, "lock-run", "tbl", "the-run-lock", "--ttl", "1", "--wait", "60",
+                              "--", "sh", "-c", section], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            for _ in range(processes)]
+    problems = []
+    for run_ in runs:
+        _, err = run_.communicate(timeout=120)
+        if run_.returncode != 0:
+            problems.append("lock-run exited %d: %s" % (run_.returncode, err.decode().strip()))
+    events = sorted((int(t), kind) for kind, t in (line.split() for line in open(log)))
+    kinds = [kind for _, kind in events]
+    if kinds != ["start", "end"] * processes:
+        problems.append("lock-run sections overlapped: %s" % kinds)
+    return "lock-run: %d processes, sections of 1.3 s on a 1 s lease, one at a time" % processes, problems
 
 
 def consumer(kvstore, store, env, log_path):
@@ -229,6 +250,7 @@ def main():
             return 1
         for check in (lambda: check_counter(kvstore, store, env, args.processes, args.ops),
                       lambda: check_lock(kvstore, store, env, args.processes, args.ops),
+                      lambda: check_lock_run(kvstore, store, env, work),
                       lambda: check_queue(kvstore, store, env, args.messages, work)):
             started = time.monotonic()
             summary, problems = check()
