@@ -15,6 +15,8 @@ packages=(
   stunnel4 openssl                # the https test: a TLS terminator and a CA of its own
   hyperfine redis-server time     # bench/: one-shot latency against redis-cli, peak memory
   gnuplot-nox                     # bench/: the scale plot in docs/benchmarks.md
+  clang libclang-rt-14-dev        # scripts/fuzz.sh: libFuzzer and clang's sanitizer runtimes
+  util-linux                      # mount: the crash harness's full-disk and read-only checks
 )
 
 as_root() {
