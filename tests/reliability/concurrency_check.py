@@ -34,6 +34,19 @@ def run(env, *args):
     return r.returncode, r.stdout.decode("utf-8", "replace"), r.stderr.decode("utf-8", "replace")
 
 
+def run_workers(processes, work):
+    """Runs work(index, results) in `processes` processes at once; each puts
+    its history on `results`. Returns all the histories joined."""
+    results = multiprocessing.Queue()
+    workers = [multiprocessing.Process(target=work, args=(i, results)) for i in range(processes)]
+    for w in workers:
+        w.start()
+    history = [op for _ in workers for op in results.get()]
+    for w in workers:
+        w.join()
+    return history
+
+
 def incrementer(kvstore, store, env, ops, results):
     history = []
     for _ in range(ops):
@@ -45,14 +58,7 @@ def incrementer(kvstore, store, env, ops, results):
 
 
 def check_counter(kvstore, store, env, processes, ops):
-    results = multiprocessing.Queue()
-    workers = [multiprocessing.Process(target=incrementer, args=(kvstore, store, env, ops, results))
-               for _ in range(processes)]
-    for w in workers:
-        w.start()
-    history = [op for _ in workers for op in results.get()]
-    for w in workers:
-        w.join()
+    history = run_workers(processes, lambda i, results: incrementer(kvstore, store, env, ops, results))
     problems = ["inc failed: %s" % err for _, _, value, err in history if value is None]
     values = sorted(value for _, _, value, _ in history if value is not None)
     if values != list(range(1, len(history) + 1)):
@@ -91,14 +97,7 @@ def locker(kvstore, store, env, index, ops, results):
 
 
 def check_lock(kvstore, store, env, processes, ops):
-    results = multiprocessing.Queue()
-    workers = [multiprocessing.Process(target=locker, args=(kvstore, store, env, i, ops, results))
-               for i in range(processes)]
-    for w in workers:
-        w.start()
-    history = [op for _ in workers for op in results.get()]
-    for w in workers:
-        w.join()
+    history = run_workers(processes, lambda i, results: locker(kvstore, store, env, i, ops, results))
     problems = ["lock call failed: %s" % err for *_, err in history if err]
     held = sorted((acquired, releasing, token) for _, acquired, releasing, token, _ in history if token is not None)
     for (a_start, a_end, a_token), (b_start, b_end, b_token) in zip(held, held[1:]):

@@ -114,6 +114,16 @@ def cli(kvstore, store, *args):
     return r.returncode, r.stdout.decode("utf-8", "replace"), r.stderr.decode("utf-8", "replace")
 
 
+def values_of(kvstore, store, keys):
+    """The distinct values the keys hold (None for a missing one): one value
+    when the writes that set them together were all applied or none."""
+    values = set()
+    for key in keys:
+        code, out, _ = cli(kvstore, store, "get", "tbl", key)
+        values.add(out if code == 0 else None)
+    return values
+
+
 def check_store(kvstore, store, path, logs, failures):
     """Checks every writer's acknowledged work against the store; returns
     the number of acknowledged writes checked."""
@@ -142,10 +152,7 @@ def check_store(kvstore, store, path, logs, failures):
             failures.check(values == sorted(values, reverse=True), "list %d is out of push order" % wid)
             checked += len(acked)
         elif kind == "transaction":
-            values = set()
-            for k in range(TXN_KEYS):
-                code, out, _ = cli(kvstore, store, "get", "tbl", "txn-%d-%d" % (wid, k))
-                values.add(out if code == 0 else None)
+            values = values_of(kvstore, store, ["txn-%d-%d" % (wid, k) for k in range(TXN_KEYS)])
             failures.check(len(values) == 1, "transaction writer %d: partly applied (%s)" % (wid, sorted(map(str, values))))
             last = max(acked) if acked else None
             if last is not None and len(values) == 1:
@@ -155,10 +162,7 @@ def check_store(kvstore, store, path, logs, failures):
             failures.check(len(acked) <= count <= len(tried), "transaction writer %d: %d applied, %d acknowledged" % (wid, count, len(acked)))
             checked += len(acked)
         elif kind == "batch":
-            values = set()
-            for k in range(BATCH):
-                code, out, _ = cli(kvstore, store, "get", "tbl", "batch-%d-%d" % (wid, k))
-                values.add(out if code == 0 else None)
+            values = values_of(kvstore, store, ["batch-%d-%d" % (wid, k) for k in range(BATCH)])
             failures.check(len(values) == 1, "batch writer %d: a request was partly applied (%s)" % (wid, sorted(map(str, values))))
             if acked and len(values) == 1:
                 failures.check(int(values.pop()) >= max(acked), "batch writer %d: acknowledged batch missing" % wid)
