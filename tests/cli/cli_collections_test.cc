@@ -59,7 +59,7 @@ TEST_P(CliTest, ListValuesThatAreNotUtf8ComeBackAsBase64InJson) {
 
 TEST_P(CliTest, ConcurrentPushersAndPoppersLoseAndDuplicateNothing) {
   constexpr int kPushers = 4;
-  constexpr int kPerPusher = 500;
+  const int kPerPusher = ScaledCount(500);
   constexpr int kPerCall = 5;
   std::string pusher =
       "i=0; while [ $i -lt " + std::to_string(kPerPusher) + " ]; do "
@@ -92,7 +92,7 @@ TEST_P(CliTest, ConcurrentPushersAndPoppersLoseAndDuplicateNothing) {
   for (const RunResult& r : popped) {
     for (const std::string& value : Lines(r.out)) ++seen[value];
   }
-  EXPECT_EQ(seen.size(), size_t{kPushers * kPerPusher});
+  EXPECT_EQ(seen.size(), static_cast<size_t>(kPushers * kPerPusher));
   for (const auto& [value, times] : seen) EXPECT_EQ(times, 1) << value << " popped " << times << " times";
   EXPECT_EQ(Cli({"llen", "tbl", "work"}).out, "0\n");
 }

@@ -35,7 +35,7 @@ std::string ReadFile(const std::string& path) {
 
 TEST_P(CliTest, LockGivesMutualExclusionAndIncreasingTokensAcrossProcesses) {
   constexpr int kProcesses = 8;
-  constexpr int kRounds = 25;
+  const int kRounds = ScaledCount(25);
   std::string log = dir_.File("log");
   std::string script =
       "for i in $(seq " + std::to_string(kRounds) + "); do "
@@ -46,7 +46,7 @@ TEST_P(CliTest, LockGivesMutualExclusionAndIncreasingTokensAcrossProcesses) {
   for (const RunResult& r : RunShells(kProcesses, script, store_, log)) ASSERT_EQ(r.exit_code, 0) << r.err;
 
   std::vector<std::string> lines = Lines(ReadFile(log));
-  ASSERT_EQ(lines.size(), size_t{2 * kProcesses * kRounds});
+  ASSERT_EQ(lines.size(), static_cast<size_t>(2 * kProcesses * kRounds));
   long last_token = 0;
   for (size_t i = 0; i < lines.size(); i += 2) {
     std::istringstream start(lines[i]), end(lines[i + 1]);
@@ -66,7 +66,7 @@ TEST_P(CliTest, LockGivesMutualExclusionAndIncreasingTokensAcrossProcesses) {
 
 TEST_P(CliTest, QueueDeliversEveryMessageToExactlyOneAck) {
   constexpr int kProducers = 3;
-  constexpr int kEach = 200;
+  const int kEach = ScaledCount(200);
   std::string producer =
       "for i in $(seq " + std::to_string(kEach) + "); do "
       "  \"$0\" --store \"$1\" queue-push tbl work \"m$2-$i\" > /dev/null || exit 1; done";
@@ -86,7 +86,7 @@ TEST_P(CliTest, QueueDeliversEveryMessageToExactlyOneAck) {
   for (const RunResult& r : consumed) {
     for (const std::string& payload : Lines(r.out)) ++acked[payload];
   }
-  EXPECT_EQ(acked.size(), size_t{kProducers * kEach});
+  EXPECT_EQ(acked.size(), static_cast<size_t>(kProducers * kEach));
   for (const auto& [payload, times] : acked) EXPECT_EQ(times, 1) << payload << " acked more than once";
   EXPECT_EQ(Cli({"queue-size", "tbl", "work"}).out, "visible 0, in flight 0, delayed 0\n");
 }

@@ -230,8 +230,10 @@ def main():
     parser.add_argument("kvstore")
     parser.add_argument("endpoint", nargs="?", help="DynamoDB Local endpoint; without it, the embedded store")
     parser.add_argument("--processes", type=int, default=8)
-    parser.add_argument("--ops", type=int, default=25, help="operations per process")
-    parser.add_argument("--messages", type=int, default=60)
+    # KVSTORE_TEST_SCALE shrinks the run where every process starts slowly (the sanitizer builds).
+    scale = float(os.environ.get("KVSTORE_TEST_SCALE") or 1)
+    parser.add_argument("--ops", type=int, default=max(1, round(25 * scale)), help="operations per process")
+    parser.add_argument("--messages", type=int, default=max(5, round(60 * scale)))
     args = parser.parse_args()
     kvstore = os.path.abspath(args.kvstore)
     all_problems = []

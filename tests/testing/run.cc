@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace kvstore::testing {
@@ -75,6 +77,12 @@ RunResult RunProcess(const std::vector<std::string>& argv, const RunOptions& opt
   waitpid(pid, &status, 0);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
+}
+
+int ScaledCount(int n) {
+  const char* scale = std::getenv("KVSTORE_TEST_SCALE");
+  double factor = scale && *scale ? std::atof(scale) : 1.0;
+  return std::max(1, static_cast<int>(n * factor + 0.5));
 }
 
 RunResult Kvstore(const std::string& store, const std::vector<std::string>& args, const RunOptions& options) {

@@ -23,6 +23,11 @@ struct RunOptions {
 
 RunResult RunProcess(const std::vector<std::string>& argv, const RunOptions& options = {});
 
+// `n` scaled by $KVSTORE_TEST_SCALE (default 1; at least 1): the sanitizer
+// run shrinks the many-process tests, whose every kvstore process starts
+// several times slower under ASan.
+int ScaledCount(int n);
+
 // Runs the kvstore binary under test against the store at `store`.
 RunResult Kvstore(const std::string& store, const std::vector<std::string>& args,
                   const RunOptions& options = {});
