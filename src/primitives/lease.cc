@@ -54,6 +54,15 @@ Result<Outcome> Write(const Table& table, const storage::Key& key, const std::ve
   return Outcome{.done = written->applied, .state = StateOf(written->item, SurelyPast(table))};
 }
 
+// A take or renewal that was applied, but whose lease by our clock already
+// ran out while the answer travelled (a TTL shorter than the round trip,
+// seen under ASan on DynamoDB Local): it is not ours to use, so it does not
+// count as done. Without this, leader-elect said "is_leader" with no leader.
+Result<Outcome> OnlyIfStillHeld(Result<Outcome> outcome, std::string_view holder) {
+  if (outcome.ok() && outcome->done && outcome->state.holder != holder) outcome->done = false;
+  return outcome;
+}
+
 }  // namespace
 
 void ExpiryWatch::Saw(const State& state) {
@@ -79,7 +88,7 @@ Result<Outcome> Take(const Table& table, const storage::Key& key, std::string_vi
                       Action::Set(Attr::kDeadline, now + ttl.count()), Action::Set(Attr::kCount, ttl.count()),
                       Action::Add(Attr::kNumber, 1)},
                      Condition::AnyOf(std::move(takeable)));
-  if (!taken.ok() || taken->done || taken->state.holder != holder) return taken;
+  if (!taken.ok() || taken->done || taken->state.holder != holder) return OnlyIfStillHeld(std::move(taken), holder);
   // Already ours: renew the lease and keep the number, so a retried take
   // (say, after a lost reply) does not look like a new holder.
   return Extend(table, key, holder, ttl);
@@ -87,8 +96,10 @@ Result<Outcome> Take(const Table& table, const storage::Key& key, std::string_vi
 
 Result<Outcome> Extend(const Table& table, const storage::Key& key, std::string_view holder, Millis ttl) {
   int64_t now = table.clock().NowMillis();
-  return Write(table, key, {Action::Set(Attr::kDeadline, now + ttl.count()), Action::Set(Attr::kCount, ttl.count())},
-               HeldBy(holder, now));
+  return OnlyIfStillHeld(
+      Write(table, key, {Action::Set(Attr::kDeadline, now + ttl.count()), Action::Set(Attr::kCount, ttl.count())},
+            HeldBy(holder, now)),
+      holder);
 }
 
 Result<Outcome> Release(const Table& table, const storage::Key& key, std::string_view holder) {

@@ -184,6 +184,32 @@ TEST_P(LockTest, RenewalsKeepAWatchingWaiterOut) {
   EXPECT_TRUE(taken->acquired);
 }
 
+// A clock that moves on by `step` every time it is read: each request takes
+// that long, as seen by the caller.
+class SlowRequestsClock final : public Clock {
+ public:
+  SlowRequestsClock(int64_t start, int64_t step) : now_(start), step_(step) {}
+  int64_t NowMillis() const override { return now_ += step_; }
+  int64_t ElapsedMillis() const override { return now_; }
+  void SleepFor(Millis d) const override { now_ += d.count(); }
+  bool WaitsInRealTime() const override { return false; }
+
+ private:
+  mutable int64_t now_;
+  int64_t step_;
+};
+
+TEST_P(LockTest, ALeaseThatRanOutBeforeTheAnswerCameIsNotAcquired) {
+  auto clock = std::make_shared<SlowRequestsClock>(clock_->NowMillis(), 300);
+  OtherClient slow(OpenAnother(clock, Millis(0)));
+  auto lapsed = slow.locks().Acquire("deploy", "slow", {.ttl = Millis(100)});
+  ASSERT_TRUE(lapsed.ok());
+  EXPECT_FALSE(lapsed->acquired) << "by the caller's clock the 100 ms lease ended before the answer";
+  auto held = slow.locks().Acquire("deploy", "slow", {.ttl = Millis(60'000)});
+  ASSERT_TRUE(held.ok());
+  EXPECT_TRUE(held->acquired);
+}
+
 TEST_P(LockTest, OwnLapsedLeaseIsTakenAgainWithANewToken) {
   auto clock = std::make_shared<ManualClock>(clock_->NowMillis());
   OtherClient alice(OpenAnother(clock, kSkew));
