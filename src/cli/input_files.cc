@@ -251,7 +251,7 @@ Result<std::string> ReadInputFile(std::string_view what, const std::string& path
     }
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::InvalidArgument("cannot read " + std::string(what) + " '" + path + "': " + std::strerror(errno));
+  if (!in) return Status::InvalidArgument("cannot read " + quoted + ": " + std::strerror(errno));
   std::string data;
   char buffer[65536];
   while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
