@@ -171,9 +171,10 @@ TEST_P(CliTest, QueuePushPopAck) {
 
 TEST_P(CliTest, QueueConsumerThatDiesGetsItsMessageRedelivered) {
   ASSERT_EQ(Cli({"queue-push", "tbl", "jobs", "work"}).exit_code, 0);
-  ASSERT_EQ(Cli({"queue-pop", "tbl", "jobs", "--visibility-timeout", "0.3"}).exit_code, 0);  // never acked
+  // 1.5 s: the next pop must come before it, even from a slow (ASan) process.
+  ASSERT_EQ(Cli({"queue-pop", "tbl", "jobs", "--visibility-timeout", "1.5"}).exit_code, 0);  // never acked
   ExpectFailure({"queue-pop", "tbl", "jobs"}, 1, "empty");
-  auto again = Json({"queue-pop", "tbl", "jobs", "--wait", "2"});
+  auto again = Json({"queue-pop", "tbl", "jobs", "--wait", "4"});
   EXPECT_EQ(again["payload"], "work");
   EXPECT_EQ(again["receive_count"], 2);
 }

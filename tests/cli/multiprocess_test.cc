@@ -65,7 +65,8 @@ long LastAcknowledged(const std::string& out) {
 
 TEST_P(CliTest, AcknowledgedWritesSurviveKillNine) {
   std::mt19937 random(42);
-  for (int round = 0; round < 5; ++round) {
+  const int kRounds = ScaledCount(5);
+  for (int round = 0; round < kRounds; ++round) {
     std::string prefix = "r" + std::to_string(round) + "-";
     int out[2];
     ASSERT_EQ(pipe(out), 0);
