@@ -2,6 +2,8 @@
 // update, so it is atomic on any engine.
 #include "primitives/lease.h"
 
+#include <functional>
+
 namespace kvstore::lease {
 
 using storage::Action;
@@ -47,11 +49,30 @@ Condition OursButLapsed(std::string_view holder, int64_t now) {
                            Condition::Compare(Attr::kDeadline, CompareOp::kLe, now)});
 }
 
+// Tells from the lease as read back whether a write of ours was applied.
+using ShowsOurWrite = std::function<bool(const State&)>;
+
+// A write whose answer never came (on DynamoDB: the connection broke, or a
+// 500 came, after the request was sent) may or may not have been applied,
+// and the engine does not send it again. A lease records who holds it and
+// until when, so one read settles which: a lock taken by a caller who never
+// heard so would otherwise sit unused until its TTL ran out.
 Result<Outcome> Write(const Table& table, const storage::Key& key, const std::vector<Action>& actions,
-                      const Condition& condition) {
+                      const Condition& condition, const ShowsOurWrite& shows_our_write) {
   auto written = table.engine().Update(table.name(), key, actions, condition);
-  if (!written.ok()) return written.status();
-  return Outcome{.done = written->applied, .state = StateOf(written->item, SurelyPast(table))};
+  if (written.ok()) return Outcome{.done = written->applied, .state = StateOf(written->item, SurelyPast(table))};
+  if (!written.status().Is(Status::Code::kIoError)) return written.status();
+  auto state = Read(table, key);
+  if (!state.ok() || !shows_our_write(*state)) return written.status();
+  return Outcome{.done = true, .state = std::move(*state)};
+}
+
+// Our take or renewal is in the store: we hold the lease until exactly the
+// deadline we wrote (nobody else writes that holder with that deadline).
+ShowsOurWrite HeldUntil(std::string_view holder, int64_t deadline) {
+  return [holder = std::string(holder), deadline](const State& state) {
+    return state.holder == holder && state.expires_at_ms == deadline;
+  };
 }
 
 // A take or renewal that was applied, but whose lease by our clock already
@@ -83,11 +104,12 @@ Result<Outcome> Take(const Table& table, const storage::Key& key, std::string_vi
   int64_t now = table.clock().NowMillis();
   std::vector<Condition> takeable = {IsFree(SurelyPast(table)), OursButLapsed(holder, now)};
   if (run_out_version) takeable.push_back(Condition::Compare(Attr::kVersion, CompareOp::kEq, *run_out_version));
+  int64_t deadline = now + ttl.count();
   auto taken = Write(table, key,
                      {Action::Set(Attr::kKind, std::string(kind)), Action::Set(Attr::kOwner, std::string(holder)),
-                      Action::Set(Attr::kDeadline, now + ttl.count()), Action::Set(Attr::kCount, ttl.count()),
+                      Action::Set(Attr::kDeadline, deadline), Action::Set(Attr::kCount, ttl.count()),
                       Action::Add(Attr::kNumber, 1)},
-                     Condition::AnyOf(std::move(takeable)));
+                     Condition::AnyOf(std::move(takeable)), HeldUntil(holder, deadline));
   if (!taken.ok() || taken->done || taken->state.holder != holder) return OnlyIfStillHeld(std::move(taken), holder);
   // Already ours: renew the lease and keep the number, so a retried take
   // (say, after a lost reply) does not look like a new holder.
@@ -96,15 +118,18 @@ Result<Outcome> Take(const Table& table, const storage::Key& key, std::string_vi
 
 Result<Outcome> Extend(const Table& table, const storage::Key& key, std::string_view holder, Millis ttl) {
   int64_t now = table.clock().NowMillis();
+  int64_t deadline = now + ttl.count();
   return OnlyIfStillHeld(
-      Write(table, key, {Action::Set(Attr::kDeadline, now + ttl.count()), Action::Set(Attr::kCount, ttl.count())},
-            HeldBy(holder, now)),
+      Write(table, key, {Action::Set(Attr::kDeadline, deadline), Action::Set(Attr::kCount, ttl.count())},
+            HeldBy(holder, now), HeldUntil(holder, deadline)),
       holder);
 }
 
 Result<Outcome> Release(const Table& table, const storage::Key& key, std::string_view holder) {
   int64_t now = table.clock().NowMillis();
-  return Write(table, key, {Action::Remove(Attr::kOwner), Action::Remove(Attr::kDeadline)}, HeldBy(holder, now));
+  auto no_longer_ours = [holder = std::string(holder)](const State& state) { return state.holder != holder; };
+  return Write(table, key, {Action::Remove(Attr::kOwner), Action::Remove(Attr::kDeadline)}, HeldBy(holder, now),
+               no_longer_ours);
 }
 
 Result<State> Read(const Table& table, const storage::Key& key) {

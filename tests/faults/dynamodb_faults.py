@@ -81,6 +81,9 @@ class FaultProxy(http.server.BaseHTTPRequestHandler):
         status, answer = self.forward(body)
         if action == "lose_answer":  # DynamoDB applied it; the answer never arrives
             return self.hang_up()
+        if action == "error_after_applying":  # DynamoDB applied it, yet a 500 comes back
+            status, answer = SERVER_ERROR[0], json.dumps({"__type": "com.amazonaws.dynamodb.v20120810#" + SERVER_ERROR[1],
+                                                          "message": SERVER_ERROR[2]}).encode()
         if action == "delay":  # the answer comes after kvstore's timeout
             time.sleep(rule.get("seconds", 2))
         try:
@@ -273,6 +276,89 @@ def _():
     code, out, err, _ = run("transaction", "tbl", "--file", "-", stdin=txn.encode())
     expect("exit", code, 0)
     expect("counter", direct_value("get-counter", "tbl", "txn-count"), "2")
+
+
+@case("a transaction whose answer comes too late is resent and applied once",
+      {"op": "TransactWriteItems", "action": "delay", "seconds": 2})
+def _():
+    txn = json.dumps({"operations": [{"op": "inc", "key": "late-count"}]})
+    code, out, err, _ = run("transaction", "tbl", "--file", "-", stdin=txn.encode())
+    expect("exit", code, 0)
+    time.sleep(1.5)  # let the proxy finish with DynamoDB
+    expect("counter: once", direct_value("get-counter", "tbl", "late-count"), "1")
+
+
+@case("a transaction applied but answered with 500 is resent and applied once",
+      {"op": "TransactWriteItems", "action": "error_after_applying"})
+def _():
+    txn = json.dumps({"operations": [{"op": "inc", "key": "failed-count"}]})
+    code, out, err, _ = run("transaction", "tbl", "--file", "-", stdin=txn.encode())
+    expect("exit", code, 0)
+    expect("sent again", plan.seen.get("TransactWriteItems"), 2)
+    expect("counter: once", direct_value("get-counter", "tbl", "failed-count"), "1")
+
+
+@case("a batch-set whose answer is lost is resent", {"op": "BatchWriteItem", "action": "lose_answer"})
+def _():
+    code, out, err, _ = run("batch-set", "tbl", "--file", "-",
+                            stdin=b'[{"key": "b1", "value": "one"}, {"key": "b2", "value": "two"}]')
+    expect("exit", code, 0)
+    expect("sent again", plan.seen.get("BatchWriteItem"), 2)
+    expect("b2", direct_value("get", "tbl", "b2"), "two")
+
+
+@case("a set whose answer is lost", {"op": "UpdateItem", "action": "lose_answer"})
+def _():
+    code, out, err, _ = run("set", "tbl", "lost-set", "value")
+    expect("exit", code, 3)
+    expect_in("message", "may or may not have been applied", err)
+    expect("stored: applied once", direct_value("get", "tbl", "lost-set"), "value")
+
+
+def lock_check():
+    """What lock-check says, read past the proxy."""
+    return run("lock-check", "tbl", "lost-lock", store=direct)[1].strip()
+
+
+@case("a lock-acquire whose answer is lost learns it holds the lock",
+      {"op": "UpdateItem", "action": "lose_answer"})
+def _():
+    code, out, err, _ = run("lock-acquire", "tbl", "lost-lock", "--owner", "me", "--ttl", "60")
+    expect("exit", code, 0)
+    expect("token", out, "1\n")
+    expect("the take is not sent again", plan.seen.get("UpdateItem"), 1)
+    expect_in("held", "held by me, token 1", lock_check())
+
+
+@case("a lock-release whose answer is lost learns the lock is free",
+      {"op": "UpdateItem", "action": "lose_answer"})
+def _():
+    code, out, err, _ = run("lock-release", "tbl", "lost-lock", "--owner", "me")
+    expect("exit", code, 0)
+    expect("free", lock_check(), "free")
+
+
+@case("a lock-acquire answered with 500 before DynamoDB saw it",
+      {"op": "UpdateItem", "action": "server_error"})
+def _():
+    code, out, err, _ = run("lock-acquire", "tbl", "lost-lock", "--owner", "me", "--ttl", "60")
+    expect("exit", code, 3)
+    expect("lines on stderr", err.count("\n"), 1)
+    expect("free", lock_check(), "free")
+
+
+@case("a queue-pop (a transaction) whose answer is lost is resent and delivers the message once",
+      {"op": "TransactWriteItems", "action": "lose_answer"})
+def _():
+    code, out, err, _ = run("queue-push", "tbl", "lost-pops", "m1", store=direct)
+    expect("push", code, 0)
+    code, out, err, _ = run("queue-pop", "tbl", "lost-pops", "--json")
+    expect("exit", code, 0)
+    expect("sent again", plan.seen.get("TransactWriteItems"), 2)
+    message = json.loads(out)
+    expect("payload", message.get("payload"), "m1")
+    expect("receive count", message.get("receive_count"), 1)
+    expect("queue size", direct_value("queue-size", "tbl", "lost-pops"), "visible 0, in flight 1, delayed 0")
 
 
 @case("an ack whose answer is lost", {"op": "DeleteItem", "action": "lose_answer"})
