@@ -10,9 +10,11 @@ when an endpoint is given), from many processes running the real CLI:
   never overlap, and fencing tokens rise in real-time order. Then lock-run
   sections that outlive the lease (kept by renewals) never overlap either.
 - queues: producers push, consumers pop and ack, and consumers are killed
-  with SIGKILL mid-message and restarted. Every pushed message ends acked
-  exactly once or is still in the queue, no acked message comes back, and
-  each delivery of a message carries a receive count of its own.
+  with SIGKILL mid-message and restarted; some messages are poison (never
+  acked). Every pushed message ends acked exactly once, in the dead-letter
+  queue exactly once (every poison message does, after --max-receives
+  deliveries) or still in the queue; no acked message comes back, and each
+  delivery of a message carries a receive count of its own.
 
 Usage: concurrency_check.py KVSTORE [DYNAMODB_ENDPOINT] [--processes N] [--ops N]
 Prints one line of figures per check.
@@ -131,8 +133,13 @@ def check_lock_run(kvstore, store, env, work, processes=3):
     return "lock-run: %d processes, sections of 1.3 s on a 1 s lease, one at a time" % processes, problems
 
 
+MAX_RECEIVES = 3
+
+
 def consumer(kvstore, store, env, log_path):
-    """Pops and acks forever, logging 'got'/'acked' (fsync'd) around each."""
+    """Pops and acks forever, logging 'got'/'acked' (fsync'd) around each.
+    Poison messages (payload 'p...') are never acked, as if each delivery
+    crashed the worker, so they must end in the dead-letter queue."""
     log = open(log_path, "a")
 
     def note(line):
@@ -142,12 +149,14 @@ def consumer(kvstore, store, env, log_path):
 
     while True:
         code, out, _ = run(env, kvstore, "--store", store, "--json", "queue-pop", "tbl", "work",
-                           "--visibility-timeout", "1", "--wait", "1")
+                           "--visibility-timeout", "1", "--wait", "1", "--max-receives", str(MAX_RECEIVES))
         if code != 0:
             continue
         message = json.loads(out)
         note("got %s %d" % (message["payload"], message["receive_count"]))
         time.sleep(random.uniform(0, 0.02))  # working on it: a kill lands here as often as not
+        if message["payload"].startswith("p"):
+            continue
         code, _, _ = run(env, kvstore, "--store", store, "queue-ack", "tbl", "work", message["receipt"])
         if code == 0:
             note("acked %s" % message["payload"])
@@ -170,9 +179,10 @@ def check_queue(kvstore, store, env, messages, work):
     pids = [spawn(i) for i in range(consumers)]
     pushed, problems, kills = [], [], 0
     for n in range(messages):
-        code, _, err = run(env, kvstore, "--store", store, "queue-push", "tbl", "work", "m%d" % n)
+        payload = ("p%d" if n % 6 == 5 else "m%d") % n
+        code, _, err = run(env, kvstore, "--store", store, "queue-push", "tbl", "work", payload)
         if code == 0:
-            pushed.append("m%d" % n)
+            pushed.append(payload)
         else:
             problems.append("push failed: %s" % err.strip())
         if n % 5 == 4:  # now and then, kill a consumer mid-message and start another
@@ -188,6 +198,8 @@ def check_queue(kvstore, store, env, messages, work):
         if code == 0 and size.get("visible", 1) == 0 and size.get("in_flight", 1) == 0 and size.get("delayed", 1) == 0:
             break
         time.sleep(0.2)
+    else:
+        problems.append("the consumers did not empty the queue within 60 s")
     for pid in pids:
         os.killpg(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
@@ -204,25 +216,37 @@ def check_queue(kvstore, store, env, messages, work):
         # it could log it leaves a gap): no count may repeat.
         if len(set(counts)) != len(counts):
             problems.append("%s: receive counts %s repeat" % (payload, sorted(counts)))
+        if max(counts) > MAX_RECEIVES:
+            problems.append("%s: delivered %d times, past --max-receives %d" % (payload, max(counts), MAX_RECEIVES))
         redelivered += len(counts) > 1
     if len(acked) != len(set(acked)):
         problems.append("a message was acked twice")
     time.sleep(1.1)
-    left = []
-    while True:
-        code, out, _ = run(env, kvstore, "--store", store, "--json", "queue-pop", "tbl", "work", "--visibility-timeout", "60")
-        if code != 0:
-            break
-        left.append(json.loads(out)["payload"])
+    left, dead = drain(kvstore, store, env, "work"), drain(kvstore, store, env, "work.dlq")
     if set(left) & set(acked):
         problems.append("acked messages came back: %s" % sorted(set(left) & set(acked))[:5])
+    if len(dead) != len(set(dead)) or set(dead) & set(acked):
+        problems.append("dead letters twice or also acked: %s" % sorted(dead))
+    poison = {p for p in pushed if p.startswith("p")}
+    if poison - set(dead):
+        problems.append("poison messages not in the dead-letter queue: %s" % sorted(poison - set(dead)))
     # Acked, or left in the queue; a message that was delivered but whose ack
     # was not logged may have been acked by a consumer killed just after.
-    missing = set(pushed) - set(acked) - set(left) - set(got)
+    missing = set(pushed) - set(acked) - set(left) - set(dead) - set(got)
     if missing:
         problems.append("messages lost: %s" % sorted(missing)[:5])
-    return ("queue: %d messages, 4 consumers, %d killed mid-stream, %d redelivered, %d acked exactly once"
-            % (len(pushed), kills, redelivered, len(set(acked)))), problems
+    return ("queue: %d messages (%d poison), 4 consumers, %d killed mid-stream, %d redelivered, %d acked exactly "
+            "once, %d dead-lettered" % (len(pushed), len(poison), kills, redelivered, len(set(acked)), len(dead))), problems
+
+
+def drain(kvstore, store, env, queue):
+    """Pops every message left in `queue`; returns their payloads."""
+    payloads = []
+    while True:
+        code, out, _ = run(env, kvstore, "--store", store, "--json", "queue-pop", "tbl", queue, "--visibility-timeout", "60")
+        if code != 0:
+            return payloads
+        payloads.append(json.loads(out)["payload"])
 
 
 def main():
