@@ -1,5 +1,7 @@
 #include "store_url.h"
 
+#include "util/host_port.h"
+
 namespace kvstore {
 namespace {
 
@@ -15,30 +17,6 @@ Status ParseSqliteOption(std::string_view option, StoreUrl& url) {
   return Status::Ok();
 }
 
-// "host", "host:port", "[v6]" or "[v6]:port", with a port from 1 to 65535.
-bool IsHostAndPort(std::string_view authority) {
-  std::string_view port;
-  if (authority.starts_with('[')) {
-    size_t close = authority.find(']');
-    if (close == std::string_view::npos || close == 1) return false;
-    std::string_view rest = authority.substr(close + 1);
-    if (!rest.empty() && !rest.starts_with(':')) return false;
-    port = rest.empty() ? "" : rest.substr(1);
-    if (rest == ":") return false;
-  } else {
-    size_t colon = authority.find(':');
-    if (colon == 0 || authority.find_first_of("[]") != std::string_view::npos) return false;
-    if (colon != std::string_view::npos) {
-      port = authority.substr(colon + 1);
-      if (port.empty()) return false;
-    }
-  }
-  if (port.empty()) return true;
-  if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos) return false;
-  int number = std::stoi(std::string(port));
-  return number >= 1 && number <= 65535;
-}
-
 Result<StoreUrl> ParseDynamoDbUrl(std::string_view text) {
   StoreUrl url;
   url.scheme = StoreUrl::Scheme::kDynamoDb;
@@ -48,7 +26,7 @@ Result<StoreUrl> ParseDynamoDbUrl(std::string_view text) {
     if (text.starts_with(prefix)) {
       std::string_view host = text.substr(prefix.size());
       while (host.ends_with('/')) host.remove_suffix(1);
-      if (host.empty() || host.find_first_of("/?#@ ") != std::string_view::npos || !IsHostAndPort(host)) {
+      if (host.empty() || host.find_first_of("/?#@ ") != std::string_view::npos || !SplitHostPort(host)) {
         return Status::InvalidArgument("store '" + std::string(text) + "': expected dynamodb+" + std::string(scheme) +
                                        "HOST:PORT");
       }

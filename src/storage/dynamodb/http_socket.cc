@@ -17,6 +17,7 @@
 
 #include "storage/dynamodb/http_client.h"
 #include "storage/dynamodb/http_response.h"
+#include "util/host_port.h"
 
 namespace kvstore::storage::dynamodb {
 namespace {
@@ -38,22 +39,10 @@ std::optional<HttpUrl> ParseHttpUrl(std::string_view url) {
   HttpUrl parsed;
   parsed.authority = url.substr(0, slash);
   parsed.path = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
-  std::string_view authority = parsed.authority;
-  std::string_view port;
-  if (authority.starts_with("[")) {  // [IPv6]:port
-    size_t close = authority.find(']');
-    if (close == std::string_view::npos) return std::nullopt;
-    parsed.host = authority.substr(1, close - 1);
-    std::string_view rest = authority.substr(close + 1);
-    if (!rest.empty() && !rest.starts_with(":")) return std::nullopt;
-    if (!rest.empty()) port = rest.substr(1);
-  } else {
-    size_t colon = authority.rfind(':');
-    parsed.host = authority.substr(0, colon);
-    if (colon != std::string_view::npos) port = authority.substr(colon + 1);
-  }
-  parsed.port = port.empty() ? "80" : std::string(port);
-  if (parsed.host.empty()) return std::nullopt;
+  std::optional<HostPort> parts = SplitHostPort(parsed.authority);
+  if (!parts) return std::nullopt;
+  parsed.host = parts->host;
+  parsed.port = parts->port.empty() ? "80" : std::string(parts->port);
   return parsed;
 }
 
