@@ -347,6 +347,14 @@ def _():
     expect("free", lock_check(), "free")
 
 
+@case("a leader-elect whose answer is lost learns it leads", {"op": "UpdateItem", "action": "lose_answer"})
+def _():
+    code, out, err, _ = run("leader-elect", "tbl", "lost-group", "--candidate", "me", "--ttl", "60")
+    expect("exit", code, 0)
+    expect_in("answer", "leader me, term 1", out)
+    expect_in("leads", "leader me, term 1", direct_value("leader-check", "tbl", "lost-group"))
+
+
 @case("a queue-pop (a transaction) whose answer is lost is resent and delivers the message once",
       {"op": "TransactWriteItems", "action": "lose_answer"})
 def _():
