@@ -68,6 +68,10 @@ Result<Outcome> Take(const Table& table, const storage::Key& key, std::string_vi
 Result<Outcome> Extend(const Table& table, const storage::Key& key, std::string_view holder, Millis ttl);
 // Gives up the lease if `holder` holds it now; the number is kept.
 Result<Outcome> Release(const Table& table, const storage::Key& key, std::string_view holder);
+// Take, Extend and Release settle a write whose answer was lost (the engine
+// says IoError; on DynamoDB it does not resend such a write) by reading the
+// lease back: done if the lease shows the write, else the engine's error.
+//
 // The lease as it is now.
 Result<State> Read(const Table& table, const storage::Key& key);
 

@@ -14,7 +14,7 @@ struct HostPort {
   std::string_view port;  // empty when none is given; else 1 to 65535 in decimal
 };
 
-// The host and port of `authority`, or nullopt when it is not one of the
+// The host and port of `authority` (views into it), or nullopt when it is not one of the
 // forms above (empty host, stray brackets, an empty or out-of-range port).
 std::optional<HostPort> SplitHostPort(std::string_view authority);
 
