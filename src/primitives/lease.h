@@ -58,6 +58,10 @@ struct Outcome {
   State state;        // the lease as it is now (after the write, or as found)
 };
 
+// Take, Extend and Release settle a write whose answer was lost (the engine
+// says IoError; on DynamoDB it does not resend such a write) by reading the
+// lease back: done if the lease shows the write, else the engine's error.
+
 // One conditional write: take a free or run-out lease (number + 1), or extend
 // it with the same number if `holder` already holds it. `run_out_version`
 // (from an ExpiryWatch) also lets it take the lease if the item is still at
@@ -68,10 +72,6 @@ Result<Outcome> Take(const Table& table, const storage::Key& key, std::string_vi
 Result<Outcome> Extend(const Table& table, const storage::Key& key, std::string_view holder, Millis ttl);
 // Gives up the lease if `holder` holds it now; the number is kept.
 Result<Outcome> Release(const Table& table, const storage::Key& key, std::string_view holder);
-// Take, Extend and Release settle a write whose answer was lost (the engine
-// says IoError; on DynamoDB it does not resend such a write) by reading the
-// lease back: done if the lease shows the write, else the engine's error.
-//
 // The lease as it is now.
 Result<State> Read(const Table& table, const storage::Key& key);
 
