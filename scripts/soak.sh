@@ -17,7 +17,10 @@ step() { echo "== soak: $* ($(date -u +%H:%M:%S))"; }
 step "crash harness, $rounds rounds"
 python3 tests/reliability/crash_harness.py "$kvstore" --rounds "$rounds"
 
-read -r endpoint pidfile < <(KVSTORE_BIN="$kvstore" scripts/dynamodb-local.sh start)
+read -r endpoint pidfile < <(KVSTORE_BIN="$kvstore" scripts/dynamodb-local.sh start) || {
+  echo "soak: DynamoDB Local could not be started" >&2
+  exit 1
+}
 trap 'scripts/dynamodb-local.sh stop "$pidfile"' EXIT
 for i in $(seq "$repeat"); do
   step "concurrency and faults, run $i of $repeat"
