@@ -9,6 +9,9 @@ when an endpoint is given), from many processes running the real CLI:
   Holding intervals (from the acquire's answer to the release's request)
   never overlap, and fencing tokens rise in real-time order. Then lock-run
   sections that outlive the lease (kept by renewals) never overlap either.
+- leader election: PROCESSES candidates campaign, lead a moment and resign,
+  again and again: leadership intervals never overlap and terms rise in
+  real-time order, none issued twice.
 - queues: producers push, consumers pop and ack, and consumers are killed
   with SIGKILL mid-message and restarted; some messages are poison (never
   acked). Every pushed message ends acked exactly once, in the dead-letter
@@ -79,38 +82,90 @@ def check_counter(kvstore, store, env, processes, ops):
         processes, len(history), len(history)), problems
 
 
-def locker(kvstore, store, env, index, ops, results):
+def take_turns(take, release, ops, results):
+    """ops times: take a lease with take() -> (number or None, error), hold it
+    a moment, give it back with release() -> error. Records each turn's start,
+    the moment it was held, the moment its release was asked, its number
+    (token or term) and any error."""
     history = []
-    owner = "p%d" % index
     for _ in range(ops):
         start = time.monotonic_ns()
-        code, out, err = run(env, kvstore, "--store", store, "--json", "lock-acquire", "tbl", "the-lock",
-                             "--owner", owner, "--ttl", "30", "--wait", "60")
-        acquired = time.monotonic_ns()
-        if code != 0:
-            history.append((start, acquired, acquired, None, err.strip()))
+        number, err = take()
+        held = time.monotonic_ns()
+        if number is None:
+            history.append((start, held, held, None, err))
             continue
-        token = json.loads(out)["token"]
         time.sleep(random.uniform(0, 0.005))
         releasing = time.monotonic_ns()
-        code, _, err = run(env, kvstore, "--store", store, "lock-release", "tbl", "the-lock", "--owner", owner)
-        history.append((start, acquired, releasing, token, err.strip() if code else ""))
+        history.append((start, held, releasing, number, release()))
     results.put(history)
+
+
+def check_turns(what, history):
+    """Holding intervals never overlap; numbers rise in real-time order and
+    are never issued twice."""
+    problems = ["%s call failed: %s" % (what, err) for *_, err in history if err]
+    held = sorted((acquired, releasing, number) for _, acquired, releasing, number, _ in history if number is not None)
+    for (a_start, a_end, a_number), (b_start, b_end, b_number) in zip(held, held[1:]):
+        if b_start < a_end:
+            problems.append("two %s holders at once: %s and %s" % (what, a_number, b_number))
+        if b_number <= a_number:
+            problems.append("%s %s came after %s" % (what, b_number, a_number))
+    numbers = [number for *_, number in held]
+    if len(set(numbers)) != len(numbers):
+        problems.append("a %s number was issued twice" % what)
+    return len(held), problems
+
+
+def locker(kvstore, store, env, index, ops, results):
+    owner = "p%d" % index
+
+    def take():
+        code, out, err = run(env, kvstore, "--store", store, "--json", "lock-acquire", "tbl", "the-lock",
+                             "--owner", owner, "--ttl", "30", "--wait", "60")
+        return (json.loads(out)["token"], "") if code == 0 else (None, err.strip())
+
+    def release():
+        code, _, err = run(env, kvstore, "--store", store, "lock-release", "tbl", "the-lock", "--owner", owner)
+        return err.strip() if code else ""
+
+    take_turns(take, release, ops, results)
 
 
 def check_lock(kvstore, store, env, processes, ops):
     history = run_workers(processes, lambda i, results: locker(kvstore, store, env, i, ops, results))
-    problems = ["lock call failed: %s" % err for *_, err in history if err]
-    held = sorted((acquired, releasing, token) for _, acquired, releasing, token, _ in history if token is not None)
-    for (a_start, a_end, a_token), (b_start, b_end, b_token) in zip(held, held[1:]):
-        if b_start < a_end:
-            problems.append("two holders at once: tokens %s and %s" % (a_token, b_token))
-        if b_token <= a_token:
-            problems.append("token %s came after token %s" % (b_token, a_token))
-    tokens = [token for *_, token in held]
-    if len(set(tokens)) != len(tokens):
-        problems.append("a token was issued twice")
-    return "lock: %d processes, %d acquisitions, no overlap, tokens rising" % (processes, len(held)), problems
+    acquisitions, problems = check_turns("lock", history)
+    return "lock: %d processes, %d acquisitions, no overlap, tokens rising" % (processes, acquisitions), problems
+
+
+def candidate(kvstore, store, env, index, ops, results):
+    """Campaigns (leader-elect has no --wait: it polls, as a standby would),
+    leads a moment, resigns."""
+    name = "c%d" % index
+
+    def take():
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            code, out, err = run(env, kvstore, "--store", store, "--json", "leader-elect", "tbl", "the-group",
+                                 "--candidate", name, "--ttl", "30")
+            if code == 0:
+                return json.loads(out)["term"], ""
+            if code != 1:
+                return None, err.strip()
+            time.sleep(random.uniform(0.001, 0.01))
+        return None, "not elected within 60 s"
+
+    def release():
+        code, _, err = run(env, kvstore, "--store", store, "leader-resign", "tbl", "the-group", "--candidate", name)
+        return err.strip() if code else ""
+
+    take_turns(take, release, ops, results)
+
+
+def check_leader(kvstore, store, env, processes, ops):
+    history = run_workers(processes, lambda i, results: candidate(kvstore, store, env, i, ops, results))
+    terms, problems = check_turns("leader", history)
+    return "leader: %d candidates, %d terms, one leader at a time, terms rising" % (processes, terms), problems
 
 
 def check_lock_run(kvstore, store, env, work, processes=3):
@@ -275,6 +330,7 @@ def main():
             return 1
         for check in (lambda: check_counter(kvstore, store, env, args.processes, args.ops),
                       lambda: check_lock(kvstore, store, env, args.processes, args.ops),
+                      lambda: check_leader(kvstore, store, env, args.processes, max(1, args.ops // 5)),
                       lambda: check_lock_run(kvstore, store, env, work),
                       lambda: check_queue(kvstore, store, env, args.messages, work)):
             started = time.monotonic()
