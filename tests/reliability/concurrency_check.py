@@ -39,6 +39,12 @@ def run(env, *args):
     return r.returncode, r.stdout.decode("utf-8", "replace"), r.stderr.decode("utf-8", "replace")
 
 
+def failure(env, *args):
+    """Runs a command; its stderr if it failed, else ''."""
+    code, _, err = run(env, *args)
+    return err.strip() if code else ""
+
+
 def run_workers(processes, work):
     """Runs work(index, results) in `processes` processes at once; each puts
     its history on `results`. Returns all the histories joined."""
@@ -125,11 +131,8 @@ def locker(kvstore, store, env, index, ops, results):
                              "--owner", owner, "--ttl", "30", "--wait", "60")
         return (json.loads(out)["token"], "") if code == 0 else (None, err.strip())
 
-    def release():
-        code, _, err = run(env, kvstore, "--store", store, "lock-release", "tbl", "the-lock", "--owner", owner)
-        return err.strip() if code else ""
-
-    take_turns(take, release, ops, results)
+    take_turns(take, lambda: failure(env, kvstore, "--store", store, "lock-release", "tbl", "the-lock", "--owner", owner),
+               ops, results)
 
 
 def check_lock(kvstore, store, env, processes, ops):
@@ -155,11 +158,8 @@ def candidate(kvstore, store, env, index, ops, results):
             time.sleep(random.uniform(0.001, 0.01))
         return None, "not elected within 60 s"
 
-    def release():
-        code, _, err = run(env, kvstore, "--store", store, "leader-resign", "tbl", "the-group", "--candidate", name)
-        return err.strip() if code else ""
-
-    take_turns(take, release, ops, results)
+    take_turns(take, lambda: failure(env, kvstore, "--store", store, "leader-resign", "tbl", "the-group",
+                                     "--candidate", name), ops, results)
 
 
 def check_leader(kvstore, store, env, processes, ops):
