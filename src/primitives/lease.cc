@@ -2,8 +2,6 @@
 // update, so it is atomic on any engine.
 #include "primitives/lease.h"
 
-#include <functional>
-
 namespace kvstore::lease {
 
 using storage::Action;
@@ -49,16 +47,15 @@ Condition OursButLapsed(std::string_view holder, int64_t now) {
                            Condition::Compare(Attr::kDeadline, CompareOp::kLe, now)});
 }
 
-// Tells from the lease as read back whether a write of ours was applied.
-using ShowsOurWrite = std::function<bool(const State&)>;
-
 // A write whose answer never came (on DynamoDB: the connection broke, or a
 // 500 came, after the request was sent) may or may not have been applied,
 // and the engine does not send it again. A lease records who holds it and
 // until when, so one read settles which: a lock taken by a caller who never
 // heard so would otherwise sit unused until its TTL ran out.
+// `shows_our_write(state)` tells from the lease as read back.
+template <typename ShowsOurWrite>
 Result<Outcome> Write(const Table& table, const storage::Key& key, const std::vector<Action>& actions,
-                      const Condition& condition, const ShowsOurWrite& shows_our_write) {
+                      const Condition& condition, ShowsOurWrite shows_our_write) {
   auto written = table.engine().Update(table.name(), key, actions, condition);
   if (written.ok()) return Outcome{.done = written->applied, .state = StateOf(written->item, SurelyPast(table))};
   if (!written.status().Is(Status::Code::kIoError)) return written.status();
@@ -67,21 +64,19 @@ Result<Outcome> Write(const Table& table, const storage::Key& key, const std::ve
   return Outcome{.done = true, .state = std::move(*state)};
 }
 
-// Our take or renewal is in the store: we hold the lease until exactly the
-// deadline we wrote (nobody else writes that holder with that deadline).
-ShowsOurWrite HeldUntil(std::string_view holder, int64_t deadline) {
-  return [holder = std::string(holder), deadline](const State& state) {
+// A take or renewal: a write that leaves `holder` holding the lease until
+// `deadline` (read back, exactly that pair shows it was applied). It counts
+// as done only if the lease is still held when the answer arrives: one that
+// ran out by our clock while the answer travelled (a TTL shorter than the
+// round trip, seen under ASan on DynamoDB Local) is not ours to use. Without
+// that, leader-elect said "is_leader" with no leader.
+Result<Outcome> Hold(const Table& table, const storage::Key& key, const std::vector<Action>& actions,
+                     const Condition& condition, std::string_view holder, int64_t deadline) {
+  auto held = Write(table, key, actions, condition, [&](const State& state) {
     return state.holder == holder && state.expires_at_ms == deadline;
-  };
-}
-
-// A take or renewal that was applied, but whose lease by our clock already
-// ran out while the answer travelled (a TTL shorter than the round trip,
-// seen under ASan on DynamoDB Local): it is not ours to use, so it does not
-// count as done. Without this, leader-elect said "is_leader" with no leader.
-Result<Outcome> OnlyIfStillHeld(Result<Outcome> outcome, std::string_view holder) {
-  if (outcome.ok() && outcome->done && outcome->state.holder != holder) outcome->done = false;
-  return outcome;
+  });
+  if (held.ok() && held->done && held->state.holder != holder) held->done = false;
+  return held;
 }
 
 }  // namespace
@@ -105,12 +100,12 @@ Result<Outcome> Take(const Table& table, const storage::Key& key, std::string_vi
   std::vector<Condition> takeable = {IsFree(SurelyPast(table)), OursButLapsed(holder, now)};
   if (run_out_version) takeable.push_back(Condition::Compare(Attr::kVersion, CompareOp::kEq, *run_out_version));
   int64_t deadline = now + ttl.count();
-  auto taken = Write(table, key,
-                     {Action::Set(Attr::kKind, std::string(kind)), Action::Set(Attr::kOwner, std::string(holder)),
-                      Action::Set(Attr::kDeadline, deadline), Action::Set(Attr::kCount, ttl.count()),
-                      Action::Add(Attr::kNumber, 1)},
-                     Condition::AnyOf(std::move(takeable)), HeldUntil(holder, deadline));
-  if (!taken.ok() || taken->done || taken->state.holder != holder) return OnlyIfStillHeld(std::move(taken), holder);
+  auto taken = Hold(table, key,
+                    {Action::Set(Attr::kKind, std::string(kind)), Action::Set(Attr::kOwner, std::string(holder)),
+                     Action::Set(Attr::kDeadline, deadline), Action::Set(Attr::kCount, ttl.count()),
+                     Action::Add(Attr::kNumber, 1)},
+                    Condition::AnyOf(std::move(takeable)), holder, deadline);
+  if (!taken.ok() || taken->done || taken->state.holder != holder) return taken;
   // Already ours: renew the lease and keep the number, so a retried take
   // (say, after a lost reply) does not look like a new holder.
   return Extend(table, key, holder, ttl);
@@ -119,17 +114,14 @@ Result<Outcome> Take(const Table& table, const storage::Key& key, std::string_vi
 Result<Outcome> Extend(const Table& table, const storage::Key& key, std::string_view holder, Millis ttl) {
   int64_t now = table.clock().NowMillis();
   int64_t deadline = now + ttl.count();
-  return OnlyIfStillHeld(
-      Write(table, key, {Action::Set(Attr::kDeadline, deadline), Action::Set(Attr::kCount, ttl.count())},
-            HeldBy(holder, now), HeldUntil(holder, deadline)),
-      holder);
+  return Hold(table, key, {Action::Set(Attr::kDeadline, deadline), Action::Set(Attr::kCount, ttl.count())},
+              HeldBy(holder, now), holder, deadline);
 }
 
 Result<Outcome> Release(const Table& table, const storage::Key& key, std::string_view holder) {
   int64_t now = table.clock().NowMillis();
-  auto no_longer_ours = [holder = std::string(holder)](const State& state) { return state.holder != holder; };
   return Write(table, key, {Action::Remove(Attr::kOwner), Action::Remove(Attr::kDeadline)}, HeldBy(holder, now),
-               no_longer_ours);
+               [&](const State& state) { return state.holder != holder; });
 }
 
 Result<State> Read(const Table& table, const storage::Key& key) {
