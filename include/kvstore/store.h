@@ -21,6 +21,7 @@
 #include "kvstore/clock.h"
 #include "kvstore/options.h"
 #include "kvstore/status.h"
+#include "kvstore/store_stats.h"
 
 namespace kvstore {
 
@@ -48,15 +49,6 @@ class Table {
   const Clock* clock_;
   Millis max_clock_skew_;
   std::string name_;
-};
-
-// What the store did for this process so far: for -v / --stats.
-struct StoreStats {
-  std::string backend;          // "sqlite" or "dynamodb"
-  int requests = 0;             // DynamoDB requests sent (0 on sqlite)
-  int retries = 0;              // of which retries
-  double read_units = 0;        // DynamoDB consumed capacity (ReturnConsumedCapacity)
-  double write_units = 0;
 };
 
 class Store {

@@ -20,12 +20,11 @@
 #include <vector>
 
 #include "kvstore/clock.h"
+#include "kvstore/limits.h"
 #include "kvstore/status.h"
 #include "kvstore/store.h"
 
 namespace kvstore {
-
-inline constexpr size_t kMaxTxnOps = 100;
 
 struct TxnOp {
   enum class Type {

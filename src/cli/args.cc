@@ -40,7 +40,7 @@ Result<Millis> ParseSeconds(std::string_view flag, std::string_view text) {
   if (!digits_ok) {
     return bad("is not a number of seconds (examples: 30, 0.5)");
   }
-  constexpr int64_t kMaxSeconds = storage::kMaxDurationMillis / 1000;
+  constexpr int64_t kMaxSeconds = kMaxDurationMillis / 1000;
   if (whole.size() > 10) return bad("is too long; the limit is 10 years");
   int64_t seconds = 0;
   if (!whole.empty()) std::from_chars(whole.data(), whole.data() + whole.size(), seconds);
@@ -51,7 +51,7 @@ Result<Millis> ParseSeconds(std::string_view flag, std::string_view text) {
     millis += (i < frac.size() ? frac[i] - '0' : 0) * (i == 0 ? 100 : i == 1 ? 10 : 1);
   }
   if (frac.size() > 3 && frac.substr(3).find_first_not_of('0') != std::string_view::npos) ++millis;
-  if (millis > storage::kMaxDurationMillis) return bad("is too long; the limit is 10 years");
+  if (millis > kMaxDurationMillis) return bad("is too long; the limit is 10 years");
   return Millis(millis);
 }
 

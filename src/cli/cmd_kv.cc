@@ -39,7 +39,7 @@ Json EntryJson(const Entry& e, int64_t now_ms, bool with_value) {
 }
 
 Status RunSet(Invocation& inv, const KvArgs& args) {
-  auto value = ValueOrStdin("value", args.value, storage::kMaxValue);
+  auto value = ValueOrStdin("value", args.value, kMaxValue);
   if (!value.ok()) return value.status();
   SetOptions options;
   if (!args.ttl.empty()) {

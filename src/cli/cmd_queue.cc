@@ -32,7 +32,7 @@ Json MessageJson(const std::string& queue, const Message& m) {
 }
 
 Status RunPush(Invocation& inv, const QueueArgs& args) {
-  auto payload = ValueOrStdin("payload", args.payload, storage::kMaxValue);
+  auto payload = ValueOrStdin("payload", args.payload, kMaxValue);
   if (!payload.ok()) return payload.status();
   PushOptions options;
   if (!args.priority.empty()) {

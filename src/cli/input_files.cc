@@ -280,7 +280,7 @@ Result<std::vector<TxnOp>> ParseTransaction(std::string_view text) {
   }
   if (list->size() > kMaxTxnOps) {
     return Status::InvalidArgument("transaction file: " + std::to_string(list->size()) +
-                                   " operations; the limit is 100");
+                                   " operations; the limit is " + std::to_string(kMaxTxnOps));
   }
   std::vector<TxnOp> ops;
   for (size_t i = 0; i < list->size(); ++i) {

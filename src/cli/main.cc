@@ -52,9 +52,9 @@ Result<Table> Invocation::table(const std::string& name) {
 void Invocation::ReportStats() {
   if (!store_) return;
   StoreStats s = store_->stats();
-  if (s.backend == "dynamodb") {
-    std::fprintf(stderr, "kvstore: dynamodb: %d requests, %d retries, %.1f read units, %.1f write units\n",
-                 s.requests, s.retries, s.read_units, s.write_units);
+  if (s.counts_requests) {
+    std::fprintf(stderr, "kvstore: %s: %d requests, %d retries, %.1f read units, %.1f write units\n",
+                 s.backend.c_str(), s.requests, s.retries, s.read_units, s.write_units);
   }
 }
 

@@ -8,7 +8,7 @@
 
 #include "util/base64.h"
 #include "cli/exit_codes.h"
-#include "storage/limits.h"
+#include "util/utf8.h"
 
 namespace kvstore::cli {
 namespace {
@@ -57,7 +57,7 @@ Status PrintDone(Output& out, const Status& status, const char* field, std::stri
 }
 
 void PutBytes(Json& doc, const std::string& field, std::string_view bytes) {
-  if (storage::IsValidUtf8(bytes)) {
+  if (IsValidUtf8(bytes)) {
     doc[field] = std::string(bytes);
   } else {
     doc[field + "_base64"] = Base64Encode(bytes);

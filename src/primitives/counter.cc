@@ -21,7 +21,7 @@ constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
 constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
 
 Status NotACounter(std::string_view name) {
-  return Status::WrongType("key " + layout::Quote(name) + " holds a value, not a counter");
+  return Status::WrongType("key " + Quote(name) + " holds a value, not a counter");
 }
 
 // The counter exists and adding delta stays within 64 bits.
@@ -49,7 +49,7 @@ Result<int64_t> Counters::Add(std::string_view name, int64_t delta) {
   if (!outcome.ok()) return outcome.status();
   if (outcome->applied) return outcome->item->number.value_or(0);
   if (outcome->item && outcome->item->kind != layout::kKindCounter) return NotACounter(name);
-  return Status::OutOfRange("counter " + layout::Quote(name) + " would overflow 64 bits; it was left at " +
+  return Status::OutOfRange("counter " + Quote(name) + " would overflow 64 bits; it was left at " +
                             std::to_string(outcome->item ? outcome->item->number.value_or(0) : 0));
 }
 

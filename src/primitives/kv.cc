@@ -5,6 +5,7 @@
 
 #include "primitives/kv_entry.h"
 #include "primitives/layout.h"
+#include "primitives/write_plans.h"
 #include "storage/engine.h"
 #include "storage/limits.h"
 
@@ -12,16 +13,6 @@ namespace kvstore {
 
 using storage::Attr;
 using storage::Condition;
-
-namespace layout {
-
-std::string Quote(std::string_view name) {
-  constexpr size_t kShown = 80;
-  if (name.size() <= kShown) return "'" + std::string(name) + "'";
-  return "'" + std::string(name.substr(0, kShown)) + "...'";
-}
-
-}  // namespace layout
 
 namespace kv_entry {
 
@@ -47,9 +38,18 @@ Condition HoldsValue(const std::string& value) {
                            Condition::Equals(Attr::kValue, value)});
 }
 
-Status KeyNotFound(std::string_view key) { return Status::NotFound("key " + layout::Quote(key) + " not found"); }
+Status KeyNotFound(std::string_view key) { return Status::NotFound("key " + Quote(key) + " not found"); }
 
 }  // namespace
+
+storage::Item PlanValueItem(std::string_view key, std::string value, std::optional<Millis> ttl, const Clock& clock) {
+  storage::Item item;
+  item.key = layout::KeyOf(key);
+  item.kind = std::string(layout::kKindValue);
+  item.value = std::move(value);
+  if (ttl) item.expires_at = clock.NowMillis() + ttl->count();
+  return item;
+}
 
 Status KeyValue::Set(std::string_view key, std::string_view value, const SetOptions& options) {
   KVSTORE_RETURN_IF_ERROR(storage::ValidateName("key", key));
@@ -58,11 +58,7 @@ Status KeyValue::Set(std::string_view key, std::string_view value, const SetOpti
   if (options.if_not_exists && options.if_value) {
     return Status::InvalidArgument("if-not-exists and if-value cannot be used together");
   }
-  storage::Item item;
-  item.key = layout::KeyOf(key);
-  item.kind = std::string(layout::kKindValue);
-  item.value = std::string(value);
-  if (options.ttl) item.expires_at = table_.clock().NowMillis() + options.ttl->count();
+  storage::Item item = PlanValueItem(key, std::string(value), options.ttl, table_.clock());
   Condition condition;
   if (options.if_not_exists) condition = Condition::NotExists();
   if (options.if_value) condition = HoldsValue(*options.if_value);
@@ -70,9 +66,9 @@ Status KeyValue::Set(std::string_view key, std::string_view value, const SetOpti
   auto outcome = table_.engine().Put(table_.name(), item, condition);
   if (!outcome.ok()) return outcome.status();
   if (outcome->applied) return Status::Ok();
-  if (options.if_not_exists) return Status::ConditionFailed("key " + layout::Quote(key) + " already exists");
+  if (options.if_not_exists) return Status::ConditionFailed("key " + Quote(key) + " already exists");
   if (!outcome->item) return KeyNotFound(key);
-  return Status::ConditionFailed("key " + layout::Quote(key) + " does not hold the expected value");
+  return Status::ConditionFailed("key " + Quote(key) + " does not hold the expected value");
 }
 
 Result<Entry> KeyValue::Get(std::string_view key) {
@@ -91,13 +87,13 @@ Status KeyValue::Delete(std::string_view key, const DeleteOptions& options) {
   if (!outcome.ok()) return outcome.status();
   if (!outcome->item) return KeyNotFound(key);
   if (!outcome->applied) {
-    return Status::ConditionFailed("key " + layout::Quote(key) + " does not hold the expected value");
+    return Status::ConditionFailed("key " + Quote(key) + " does not hold the expected value");
   }
   return Status::Ok();
 }
 
 Result<std::vector<Entry>> KeyValue::List(const ListOptions& options) {
-  if (!options.prefix.empty() && options.prefix.size() > storage::kMaxName) {
+  if (!options.prefix.empty() && options.prefix.size() > kMaxName) {
     return Status::InvalidArgument("prefix is longer than the 512-byte key limit");
   }
   storage::QueryRequest request;

@@ -3,10 +3,13 @@
 #ifndef KVSTORE_PRIMITIVES_LAYOUT_H_
 #define KVSTORE_PRIMITIVES_LAYOUT_H_
 
+#include <cstdint>
+#include <cstdio>
 #include <string>
 #include <string_view>
 
 #include "storage/engine.h"
+#include "util/quote.h"
 
 namespace kvstore::layout {
 
@@ -52,24 +55,34 @@ inline storage::Key QueueHeaderKey(std::string_view queue) {
 // sort keys of the set's own partition.
 inline constexpr std::string_view kSetHeadersPartition = "sh";
 inline constexpr std::string_view kKindSet = "set";
+inline constexpr std::string_view kKindMember = "member";
 inline std::string SetPartition(std::string_view set) { return "s/" + std::string(set); }
 inline storage::Key SetHeaderKey(std::string_view set) {
   return storage::Key{std::string(kSetHeadersPartition), std::string(set)};
+}
+inline storage::Key SetMemberKey(std::string_view set, std::string_view member) {
+  return storage::Key{SetPartition(set), std::string(member)};
 }
 
 // Lists (list.cc): a header per list holds the index of the first element
 // (number) and the length (count); elements are keyed by their index.
 inline constexpr std::string_view kListHeadersPartition = "lh";
 inline constexpr std::string_view kKindList = "list";
+inline constexpr std::string_view kKindElement = "element";
 inline std::string ListPartition(std::string_view list) { return "L/" + std::string(list); }
 inline storage::Key ListHeaderKey(std::string_view list) {
   return storage::Key{std::string(kListHeadersPartition), std::string(list)};
 }
 // An element's sort key: signed indices in byte order (sign bit flipped, hex).
-std::string ListIndexKey(int64_t index);
-
-// A name quoted for a message, cut short when long.
-std::string Quote(std::string_view name);
+inline std::string ListIndexKey(int64_t index) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx",
+                static_cast<unsigned long long>(static_cast<uint64_t>(index) ^ (1ULL << 63)));
+  return std::string(buf, 16);
+}
+inline storage::Key ListElementKey(std::string_view list, int64_t index) {
+  return storage::Key{ListPartition(list), ListIndexKey(index)};
+}
 
 }  // namespace kvstore::layout
 

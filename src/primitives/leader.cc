@@ -23,8 +23,8 @@ Status Validate(std::string_view group, std::string_view candidate) {
 }
 
 Status NotLeader(std::string_view group, std::string_view candidate, const lease::State& state) {
-  std::string who = state.holder ? "the leader is " + layout::Quote(*state.holder) : "it has no leader";
-  return Status::ConditionFailed(layout::Quote(candidate) + " is not the leader of group " + layout::Quote(group) +
+  std::string who = state.holder ? "the leader is " + Quote(*state.holder) : "it has no leader";
+  return Status::ConditionFailed(Quote(candidate) + " is not the leader of group " + Quote(group) +
                                  "; " + who);
 }
 

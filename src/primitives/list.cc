@@ -1,27 +1,20 @@
 // Lists: element i of the list lives at sort key ListIndexKey(i) in the list's
 // partition; the header has number = index of the first element and count =
-// length. Push and pop are one transaction each: the header on condition it
+// length. Push (PlanListPush) and pop are one transaction each: the header on condition it
 // is unchanged since read (so two pushers never take the same index) plus
 // the elements written or deleted.
 #include "kvstore/list.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <optional>
 
 #include "primitives/layout.h"
 #include "primitives/retry.h"
+#include "primitives/write_plans.h"
 #include "storage/engine.h"
 #include "storage/limits.h"
 
 namespace kvstore {
-
-std::string layout::ListIndexKey(int64_t index) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx",
-                static_cast<unsigned long long>(static_cast<uint64_t>(index) ^ (1ULL << 63)));
-  return std::string(buf, 16);
-}
 
 using storage::Action;
 using storage::Attr;
@@ -31,7 +24,7 @@ using storage::WriteOp;
 
 namespace {
 
-constexpr size_t kChunk = storage::kMaxTransactOps - 1;  // one slot is the header's
+constexpr size_t kChunk = kMaxTxnOps - 1;  // one slot is the header's
 constexpr size_t kPage = 1000;
 
 struct Header {
@@ -40,11 +33,22 @@ struct Header {
   std::optional<int64_t> version;  // empty when the list has no header yet
 };
 
-Result<Header> ReadHeader(const Table& table, std::string_view list) {
-  auto item = table.engine().Get(table.name(), layout::ListHeaderKey(list));
-  if (item.status().Is(Status::Code::kNotFound)) return Header{};
-  if (!item.ok()) return item.status();
+Header HeaderOf(const std::optional<Item>& item) {
+  if (!item) return Header{};
   return Header{item->number.value_or(0), item->count.value_or(0), item->version};
+}
+
+Result<std::optional<Item>> ReadHeaderItem(const Table& table, std::string_view list) {
+  auto item = table.engine().Get(table.name(), layout::ListHeaderKey(list));
+  if (item.status().Is(Status::Code::kNotFound)) return std::optional<Item>();
+  if (!item.ok()) return item.status();
+  return std::optional<Item>(std::move(*item));
+}
+
+Result<Header> ReadHeader(const Table& table, std::string_view list) {
+  auto item = ReadHeaderItem(table, list);
+  if (!item.ok()) return item.status();
+  return HeaderOf(*item);
 }
 
 // The header write, on condition nobody changed it since `read`.
@@ -57,34 +61,41 @@ WriteOp WriteHeader(std::string_view list, const Header& read, int64_t head, int
                          unchanged);
 }
 
-std::string EmptyList(std::string_view list) { return "list " + layout::Quote(list) + " is empty"; }
+std::string EmptyList(std::string_view list) { return "list " + Quote(list) + " is empty"; }
 
 Status ValidateList(std::string_view list) { return storage::ValidateName("list name", list); }
 
 Result<size_t> PushChunk(const Table& table, std::string_view list, End end, const std::vector<std::string>& values) {
-  return RetryOnConflict<size_t>(table.clock(), "pushing to list " + layout::Quote(list),
+  return RetryOnConflict<size_t>(table.clock(), "pushing to list " + Quote(list),
                                  [&]() -> Result<std::optional<size_t>> {
-    auto header = ReadHeader(table, list);
+    auto header = ReadHeaderItem(table, list);
     if (!header.ok()) return header.status();
-    int64_t k = static_cast<int64_t>(values.size());
-    int64_t head = end == End::kFront ? header->head - k : header->head;
-    std::vector<WriteOp> ops = {WriteHeader(list, *header, head, header->length + k)};
-    for (int64_t j = 0; j < k; ++j) {
-      Item element;
-      element.kind = "element";
-      element.value = values[static_cast<size_t>(j)];
-      int64_t index = end == End::kFront ? header->head - 1 - j : header->head + header->length + j;
-      element.key = {layout::ListPartition(list), layout::ListIndexKey(index)};
-      ops.push_back(WriteOp::Put(std::move(element), Condition::NotExists()));
-    }
-    auto done = table.engine().Transact(table.name(), ops);
+    WritePlan plan = PlanListPush(list, *header, end, values);
+    auto done = table.engine().Transact(table.name(), plan.writes);
     if (!done.ok()) return done.status();
     if (!done->applied) return std::optional<size_t>();
-    return std::optional<size_t>(static_cast<size_t>(header->length + k));
+    return std::optional<size_t>(static_cast<size_t>(plan.result));
   });
 }
 
 }  // namespace
+
+WritePlan PlanListPush(std::string_view list, const std::optional<Item>& header_item, End end,
+                       const std::vector<std::string>& values) {
+  Header header = HeaderOf(header_item);
+  int64_t k = static_cast<int64_t>(values.size());
+  bool front = end == End::kFront;
+  WritePlan plan{.writes = {WriteHeader(list, header, front ? header.head - k : header.head, header.length + k)},
+                 .result = header.length + k};
+  for (int64_t j = 0; j < k; ++j) {
+    Item element;
+    element.kind = std::string(layout::kKindElement);
+    element.value = values[static_cast<size_t>(j)];
+    element.key = layout::ListElementKey(list, front ? header.head - 1 - j : header.head + header.length + j);
+    plan.writes.push_back(WriteOp::Put(std::move(element), Condition::NotExists()));
+  }
+  return plan;
+}
 
 Result<size_t> Lists::Push(std::string_view list, End end, const std::vector<std::string>& values) {
   KVSTORE_RETURN_IF_ERROR(ValidateList(list));
@@ -104,7 +115,7 @@ Result<std::vector<std::string>> Lists::Pop(std::string_view list, End end, size
   KVSTORE_RETURN_IF_ERROR(ValidateList(list));
   if (count == 0 || count > kChunk) return Status::InvalidArgument("count must be from 1 to 99");
   using Values = std::vector<std::string>;
-  return RetryOnConflict<Values>(table_.clock(), "popping from list " + layout::Quote(list),
+  return RetryOnConflict<Values>(table_.clock(), "popping from list " + Quote(list),
                                  [&]() -> Result<std::optional<Values>> {
     auto header = ReadHeader(table_, list);
     if (!header.ok()) return header.status();

@@ -25,8 +25,8 @@ Status Validate(std::string_view name, std::string_view owner) {
 }
 
 Status NotHeldBy(std::string_view name, std::string_view owner, const lease::State& state) {
-  std::string who = state.holder ? "it is held by " + layout::Quote(*state.holder) : "it is not held";
-  return Status::ConditionFailed("lock " + layout::Quote(name) + " is not held by " + layout::Quote(owner) +
+  std::string who = state.holder ? "it is held by " + Quote(*state.holder) : "it is not held";
+  return Status::ConditionFailed("lock " + Quote(name) + " is not held by " + Quote(owner) +
                                  "; " + who);
 }
 

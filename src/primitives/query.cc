@@ -119,7 +119,7 @@ std::optional<ItemType> ParseItemType(std::string_view name) {
 }
 
 Result<std::vector<QueryRow>> Inspector::Query(const QueryOptions& options) {
-  if (options.prefix.size() > storage::kMaxName) return Status::InvalidArgument("prefix is longer than 512 bytes");
+  if (options.prefix.size() > kMaxName) return Status::InvalidArgument("prefix is longer than 512 bytes");
   if (options.no_ttl && options.expiring_within) {
     return Status::InvalidArgument("--no-ttl and --expiring-within cannot be used together");
   }

@@ -140,7 +140,7 @@ class QueueOps {
       KVSTORE_RETURN_IF_ERROR(PromoteDue(layout::DelayedPartition(queue_)));
       auto delivered = Deliver(options);
       if (!delivered.ok() || *delivered) return delivered.ok() ? Result<Message>(**delivered) : delivered.status();
-      if (!backoff.Pause()) return Status::NotFound("queue " + layout::Quote(queue_) + " is empty");
+      if (!backoff.Pause()) return Status::NotFound("queue " + Quote(queue_) + " is empty");
     }
   }
 
@@ -295,7 +295,7 @@ class QueueOps {
         return std::optional<Message>(std::move(message));
       }
     }
-    return Status::IoError("queue " + layout::Quote(queue_) + " is too contended to pop from; try again");
+    return Status::IoError("queue " + Quote(queue_) + " is too contended to pop from; try again");
   }
 
   const Table& table_;

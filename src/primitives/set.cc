@@ -1,7 +1,8 @@
 // Sets: members are the sort keys of the set's partition; the header item
-// counts them. Adding is one transaction: put each new member on condition
-// it does not exist, add the number put to the header. If another writer got
-// there first the transaction fails whole and is retried from a fresh read.
+// counts them. Adding is one transaction (PlanSetChange): put each new member
+// on condition it does not exist, check that the others are still there, add
+// the number put to the header. If another writer got there first the
+// transaction fails whole and is retried from a fresh read.
 #include "kvstore/set.h"
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 
 #include "primitives/layout.h"
 #include "primitives/retry.h"
+#include "primitives/write_plans.h"
 #include "storage/engine.h"
 #include "storage/limits.h"
 
@@ -23,7 +25,7 @@ using storage::WriteOp;
 namespace {
 
 // Members per transaction: one slot is the header's.
-constexpr size_t kChunk = storage::kMaxTransactOps - 1;
+constexpr size_t kChunk = kMaxTxnOps - 1;
 
 Status Validate(std::string_view set, const std::vector<std::string>& members) {
   KVSTORE_RETURN_IF_ERROR(storage::ValidateName("set name", set));
@@ -37,56 +39,35 @@ std::vector<std::string> Distinct(const std::vector<std::string>& members) {
   return {unique.begin(), unique.end()};
 }
 
-storage::Key MemberKey(std::string_view set, const std::string& member) {
-  return {layout::SetPartition(set), member};
-}
-
-enum class Direction { kAdd, kRemove };
-
 // Adds or removes one chunk of distinct members atomically; returns how many
 // changed.
 Result<size_t> ChangeChunk(const Table& table, std::string_view set, const std::vector<std::string>& chunk,
-                           Direction direction) {
-  const bool add = direction == Direction::kAdd;
-  return RetryOnConflict<size_t>(table.clock(), "changing set " + layout::Quote(set), [&]() -> Result<std::optional<size_t>> {
+                           SetChange change) {
+  return RetryOnConflict<size_t>(table.clock(), "changing set " + Quote(set), [&]() -> Result<std::optional<size_t>> {
     std::vector<storage::Key> keys;
-    for (const std::string& m : chunk) keys.push_back(MemberKey(set, m));
-    auto present = table.engine().BatchGet(table.name(), keys);
-    if (!present.ok()) return present.status();
-    std::vector<WriteOp> ops;
-    for (size_t i = 0; i < chunk.size(); ++i) {
-      bool there = (*present)[i].has_value();
-      if (add && !there) {
-        storage::Item member;
-        member.key = keys[i];
-        member.kind = "member";
-        ops.push_back(WriteOp::Put(member, Condition::NotExists()));
-      } else if (!add && there) {
-        ops.push_back(WriteOp::Delete(keys[i], Condition::Exists()));
-      }
-    }
-    if (ops.empty()) return std::optional<size_t>(0);
-    size_t changed = ops.size();
-    int64_t delta = add ? static_cast<int64_t>(changed) : -static_cast<int64_t>(changed);
-    ops.push_back(WriteOp::Update(layout::SetHeaderKey(set),
-                                  {Action::Set(Attr::kKind, std::string(layout::kKindSet)),
-                                   Action::Add(Attr::kNumber, delta)}));
-    auto done = table.engine().Transact(table.name(), ops);
+    for (const std::string& m : chunk) keys.push_back(layout::SetMemberKey(set, m));
+    auto read = table.engine().BatchGet(table.name(), keys);
+    if (!read.ok()) return read.status();
+    std::vector<bool> present;
+    for (const auto& item : *read) present.push_back(item.has_value());
+    WritePlan plan = PlanSetChange(set, chunk, present, change);
+    if (plan.result == 0) return std::optional<size_t>(0);  // nothing to change: no write at all
+    auto done = table.engine().Transact(table.name(), plan.writes);
     if (!done.ok()) return done.status();
     if (!done->applied) return std::optional<size_t>();  // someone else changed a member: read again
-    return std::optional<size_t>(changed);
+    return std::optional<size_t>(static_cast<size_t>(plan.result));
   });
 }
 
 Result<size_t> Change(const Table& table, std::string_view set, const std::vector<std::string>& members,
-                      Direction direction) {
+                      SetChange change) {
   KVSTORE_RETURN_IF_ERROR(Validate(set, members));
   std::vector<std::string> distinct = Distinct(members);
   size_t changed = 0;
   for (size_t start = 0; start < distinct.size(); start += kChunk) {
     std::vector<std::string> chunk(distinct.begin() + start,
                                    distinct.begin() + std::min(distinct.size(), start + kChunk));
-    auto n = ChangeChunk(table, set, chunk, direction);
+    auto n = ChangeChunk(table, set, chunk, change);
     if (!n.ok()) return n.status();
     changed += *n;
   }
@@ -95,21 +76,47 @@ Result<size_t> Change(const Table& table, std::string_view set, const std::vecto
 
 }  // namespace
 
+WritePlan PlanSetChange(std::string_view set, const std::vector<std::string>& members,
+                        const std::vector<bool>& present, SetChange change) {
+  const bool add = change == SetChange::kAdd;
+  WritePlan plan;
+  for (size_t i = 0; i < members.size(); ++i) {
+    storage::Key key = layout::SetMemberKey(set, members[i]);
+    if (add && !present[i]) {
+      storage::Item member;
+      member.key = std::move(key);
+      member.kind = std::string(layout::kKindMember);
+      plan.writes.push_back(WriteOp::Put(std::move(member), Condition::NotExists()));
+      ++plan.result;
+    } else if (!add && present[i]) {
+      plan.writes.push_back(WriteOp::Delete(std::move(key), Condition::Exists()));
+      ++plan.result;
+    } else {
+      // Unchanged, but only while it stays as read: else the count is wrong.
+      plan.writes.push_back(WriteOp::Check(std::move(key), present[i] ? Condition::Exists() : Condition::NotExists()));
+    }
+  }
+  plan.writes.push_back(WriteOp::Update(layout::SetHeaderKey(set),
+                                        {Action::Set(Attr::kKind, std::string(layout::kKindSet)),
+                                         Action::Add(Attr::kNumber, add ? plan.result : -plan.result)}));
+  return plan;
+}
+
 Result<size_t> Sets::Add(std::string_view set, const std::vector<std::string>& members) {
-  return Change(table_, set, members, Direction::kAdd);
+  return Change(table_, set, members, SetChange::kAdd);
 }
 
 Result<size_t> Sets::Remove(std::string_view set, const std::vector<std::string>& members) {
-  return Change(table_, set, members, Direction::kRemove);
+  return Change(table_, set, members, SetChange::kRemove);
 }
 
 Status Sets::Contains(std::string_view set, std::string_view member) {
   KVSTORE_RETURN_IF_ERROR(storage::ValidateName("set name", set));
   KVSTORE_RETURN_IF_ERROR(storage::ValidateName("member", member));
-  auto item = table_.engine().Get(table_.name(), MemberKey(set, std::string(member)));
+  auto item = table_.engine().Get(table_.name(), layout::SetMemberKey(set, member));
   if (item.ok()) return Status::Ok();
   if (item.status().Is(Status::Code::kNotFound)) {
-    return Status::NotFound(layout::Quote(member) + " is not a member of set " + layout::Quote(set));
+    return Status::NotFound(Quote(member) + " is not a member of set " + Quote(set));
   }
   return item.status();
 }

@@ -13,6 +13,7 @@
 
 #include "primitives/layout.h"
 #include "primitives/retry.h"
+#include "primitives/write_plans.h"
 #include "storage/engine.h"
 #include "storage/limits.h"
 
@@ -139,11 +140,11 @@ Condition CheckCondition(const TxnOp& check) {
 std::string CheckText(const TxnOp& c) {
   static const char* kOps[] = {"==", "!=", "<", "<=", ">", ">="};
   switch (c.check) {
-    case TxnOp::Check::kExists: return "key " + layout::Quote(c.name) + " does not exist";
-    case TxnOp::Check::kNotExists: return "key " + layout::Quote(c.name) + " exists";
-    case TxnOp::Check::kEquals: return "key " + layout::Quote(c.name) + " does not hold the expected value";
+    case TxnOp::Check::kExists: return "key " + Quote(c.name) + " does not exist";
+    case TxnOp::Check::kNotExists: return "key " + Quote(c.name) + " exists";
+    case TxnOp::Check::kEquals: return "key " + Quote(c.name) + " does not hold the expected value";
     case TxnOp::Check::kCompare:
-      return "counter " + layout::Quote(c.name) + " is not " + kOps[static_cast<int>(c.compare)] + " " +
+      return "counter " + Quote(c.name) + " is not " + kOps[static_cast<int>(c.compare)] + " " +
              std::to_string(c.number);
   }
   return "";
@@ -162,7 +163,7 @@ class TxnRunner {
     if (ops_.empty()) return Status::InvalidArgument("the transaction has no operations");
     if (ops_.size() > kMaxTxnOps) {
       return Status::InvalidArgument("the transaction has " + std::to_string(ops_.size()) +
-                                     " operations; the limit is 100");
+                                     " operations; the limit is " + std::to_string(kMaxTxnOps));
     }
     std::map<std::string, size_t> writer;
     for (size_t i = 0; i < ops_.size(); ++i) {
@@ -171,7 +172,7 @@ class TxnRunner {
       auto [it, fresh] = writer.emplace(Id(MainKey(ops_[i])), i);
       if (!fresh) {
         return Status::InvalidArgument("operations " + std::to_string(it->second) + " and " + std::to_string(i) +
-                                       " both change " + layout::Quote(ops_[i].name) +
+                                       " both change " + Quote(ops_[i].name) +
                                        "; an item can be changed once per transaction");
       }
     }
@@ -197,9 +198,10 @@ class TxnRunner {
       if (std::all_of(checks.begin(), checks.end(), [&](size_t c) { return merged_checks.count(c); })) continue;
       AddWrite(WriteOp::Check(layout::KeyOf(ops_[checks.front()].name), ChecksOn(id)));
     }
-    if (writes_.size() > storage::kMaxTransactOps) {
+    if (writes_.size() > kMaxTxnOps) {
       return Status::InvalidArgument("the transaction needs " + std::to_string(writes_.size()) +
-                                     " item writes; the limit is 100 (fewer members or values per operation)");
+                                     " item writes; the limit is " + std::to_string(kMaxTxnOps) +
+                                     " (fewer members or values per operation)");
     }
     auto done = table_.engine().Transact(table_.name(), writes_);
     if (!done.ok()) return done.status();
@@ -223,7 +225,7 @@ class TxnRunner {
       want(MainKey(op));
       if (op.type == Type::kCheck) checks_by_item_[Id(MainKey(op))].push_back(i);
       if (op.type == Type::kSAdd || op.type == Type::kSRem) {
-        for (const std::string& m : op.items) want({layout::SetPartition(op.name), m});
+        for (const std::string& m : op.items) want(layout::SetMemberKey(op.name, m));
       }
     }
     auto items = table_.engine().BatchGet(table_.name(), keys);
@@ -245,93 +247,67 @@ class TxnRunner {
 
   void AddWrite(WriteOp op) { writes_.push_back(std::move(op)); }
 
-  // Adds the storage writes of operation i; returns its result.
+  // Adds the storage writes of operation i; returns its result. Sets and
+  // lists are planned by their own files (write_plans.h).
   Result<int64_t> Build(size_t i, std::set<size_t>& merged_checks) {
     const TxnOp& op = ops_[i];
     Key key = MainKey(op);
     std::optional<Item> current = Read(key);
-    // A key's checks ride on the write to that key.
-    Condition as_read = AsRead(current);
-    if (auto it = checks_by_item_.find(Id(key)); it != checks_by_item_.end()) {
-      merged_checks.insert(it->second.begin(), it->second.end());
-      as_read = Condition::AllOf({as_read, ChecksOn(Id(key))});
-    }
     switch (op.type) {
-      case Type::kSet: {
-        Item item;
-        item.key = key;
-        item.kind = std::string(layout::kKindValue);
-        item.value = op.value;
-        if (op.ttl) item.expires_at = table_.clock().NowMillis() + op.ttl->count();
-        AddWrite(WriteOp::Put(std::move(item), as_read));
+      case Type::kSet:
+        AddWrite(WriteOp::Put(PlanValueItem(op.name, op.value, op.ttl, table_.clock()),
+                              AsReadWithChecks(key, current, merged_checks)));
         return 1;
-      }
       case Type::kDelete:
-        AddWrite(WriteOp::Delete(key, as_read));
+        AddWrite(WriteOp::Delete(key, AsReadWithChecks(key, current, merged_checks)));
         return current ? 1 : 0;
-      case Type::kAdd: {
-        if (current && !IsCounter(current)) {
-          return Status::WrongType(DescribeTxnOp(i, op) + ": key " + layout::Quote(op.name) +
-                                   " holds a value, not a counter");
-        }
-        int64_t old = current ? current->number.value_or(0) : 0;
-        int64_t now;
-        if (__builtin_add_overflow(old, op.by, &now)) {
-          return Status::OutOfRange(DescribeTxnOp(i, op) + ": counter " + layout::Quote(op.name) +
-                                    " would overflow 64 bits");
-        }
-        AddWrite(WriteOp::Update(key, {Action::Set(Attr::kKind, std::string(layout::kKindCounter)),
-                                       Action::Set(Attr::kNumber, now)},
-                                 as_read));
-        return now;
-      }
+      case Type::kAdd: return BuildAdd(i, key, current, AsReadWithChecks(key, current, merged_checks));
       case Type::kSAdd:
-      case Type::kSRem: {
-        bool adding = op.type == Type::kSAdd;
-        int64_t changed = 0;
-        for (const std::string& m : std::set<std::string>(op.items.begin(), op.items.end())) {
-          Key member{layout::SetPartition(op.name), m};
-          bool there = Read(member).has_value();
-          if (adding && !there) {
-            Item item;
-            item.key = member;
-            item.kind = "member";
-            AddWrite(WriteOp::Put(std::move(item), Condition::NotExists()));
-            ++changed;
-          } else if (!adding && there) {
-            AddWrite(WriteOp::Delete(member, Condition::Exists()));
-            ++changed;
-          } else {
-            AddWrite(WriteOp::Check(member, there ? Condition::Exists() : Condition::NotExists()));
-          }
-        }
-        AddWrite(WriteOp::Update(key, {Action::Set(Attr::kKind, std::string(layout::kKindSet)),
-                                       Action::Add(Attr::kNumber, adding ? changed : -changed)}));
-        return changed;
-      }
+      case Type::kSRem: return AddPlan(PlanSetChangeAsRead(op));
       case Type::kLPush:
-      case Type::kRPush: {
-        int64_t head = current ? current->number.value_or(0) : 0;
-        int64_t length = current ? current->count.value_or(0) : 0;
-        int64_t k = static_cast<int64_t>(op.items.size());
-        bool front = op.type == Type::kLPush;
-        AddWrite(WriteOp::Update(key, {Action::Set(Attr::kKind, std::string(layout::kKindList)),
-                                       Action::Set(Attr::kNumber, front ? head - k : head),
-                                       Action::Set(Attr::kCount, length + k)},
-                                 as_read));
-        for (int64_t j = 0; j < k; ++j) {
-          Item element;
-          element.kind = "element";
-          element.value = op.items[static_cast<size_t>(j)];
-          element.key = {layout::ListPartition(op.name), layout::ListIndexKey(front ? head - 1 - j : head + length + j)};
-          AddWrite(WriteOp::Put(std::move(element), Condition::NotExists()));
-        }
-        return length + k;
-      }
-      case Type::kCheck:
-        break;
+      case Type::kRPush:
+        return AddPlan(PlanListPush(op.name, current, op.type == Type::kLPush ? End::kFront : End::kBack, op.items));
+      case Type::kCheck: break;
     }
     return 1;
+  }
+
+  // "Still as read", plus the user's checks on that key, which ride on the
+  // write to it (DynamoDB refuses two actions on one item).
+  Condition AsReadWithChecks(const Key& key, const std::optional<Item>& current, std::set<size_t>& merged_checks) {
+    auto it = checks_by_item_.find(Id(key));
+    if (it == checks_by_item_.end()) return AsRead(current);
+    merged_checks.insert(it->second.begin(), it->second.end());
+    return Condition::AllOf({AsRead(current), ChecksOn(Id(key))});
+  }
+
+  Result<int64_t> BuildAdd(size_t i, const Key& key, const std::optional<Item>& current, Condition as_read) {
+    const TxnOp& op = ops_[i];
+    if (current && !IsCounter(current)) {
+      return Status::WrongType(DescribeTxnOp(i, op) + ": key " + Quote(op.name) + " holds a value, not a counter");
+    }
+    int64_t old = current ? current->number.value_or(0) : 0;
+    int64_t now;
+    if (__builtin_add_overflow(old, op.by, &now)) {
+      return Status::OutOfRange(DescribeTxnOp(i, op) + ": counter " + Quote(op.name) + " would overflow 64 bits");
+    }
+    AddWrite(WriteOp::Update(key, {Action::Set(Attr::kKind, std::string(layout::kKindCounter)),
+                                   Action::Set(Attr::kNumber, now)},
+                             std::move(as_read)));
+    return now;
+  }
+
+  WritePlan PlanSetChangeAsRead(const TxnOp& op) const {
+    std::set<std::string> distinct(op.items.begin(), op.items.end());
+    std::vector<std::string> members(distinct.begin(), distinct.end());
+    std::vector<bool> present;
+    for (const std::string& m : members) present.push_back(Read(layout::SetMemberKey(op.name, m)).has_value());
+    return PlanSetChange(op.name, members, present, op.type == Type::kSAdd ? SetChange::kAdd : SetChange::kRemove);
+  }
+
+  int64_t AddPlan(WritePlan plan) {
+    for (WriteOp& write : plan.writes) AddWrite(std::move(write));
+    return plan.result;
   }
 
   // After a failed commit: if a check on the failed item fails on a fresh

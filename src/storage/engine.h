@@ -25,9 +25,11 @@
 #include <variant>
 #include <vector>
 
+#include "kvstore/clock.h"
+#include "kvstore/limits.h"
 #include "kvstore/options.h"
 #include "kvstore/status.h"
-#include "kvstore/store.h"
+#include "kvstore/store_stats.h"
 
 namespace kvstore::storage {
 
@@ -166,8 +168,6 @@ struct TransactOutcome {
   size_t failed_index = 0;
 };
 
-inline constexpr size_t kMaxTransactOps = 100;
-
 // The attribute's name in the stored item: the SQLite column and the
 // DynamoDB attribute are spelled the same.
 const char* AttrName(Attr attr);
@@ -231,7 +231,7 @@ class Engine {
   // embedded store (an index range count); on DynamoDB it reads the range.
   virtual Result<size_t> Count(const std::string& table, const QueryRequest& request) = 0;
 
-  // Up to kMaxTransactOps writes on distinct keys, all or none.
+  // Up to kMaxTxnOps (kvstore/limits.h) writes on distinct keys, all or none.
   virtual Result<TransactOutcome> Transact(const std::string& table,
                                            const std::vector<WriteOp>& ops) = 0;
 

@@ -40,7 +40,7 @@ class DynamoDbEngine final : public Engine {
 
   StoreStats Stats() const override {
     const CallStats& s = client_->stats();
-    return {.backend = "dynamodb", .requests = s.requests, .retries = s.retries, .read_units = s.read_units,
+    return {.backend = "dynamodb", .counts_requests = true, .requests = s.requests, .retries = s.retries, .read_units = s.read_units,
             .write_units = s.write_units};
   }
 

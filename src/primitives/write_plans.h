@@ -1,0 +1,53 @@
+// Write plans: the item writes one change to a key, a set or a list makes,
+// computed from what was read. Each type plans its writes in exactly one
+// function, called both by its own command (set.cc, list.cc, kv.cc) and by
+// the transaction runner (txn.cc), so that `sadd` and a transaction's sadd
+// can never store a set differently.
+//
+// A plan is only the writes: the caller reads first, commits the writes in
+// one Transact (or Put), and retries from a fresh read when a condition
+// fails because another writer got there first.
+#ifndef KVSTORE_PRIMITIVES_WRITE_PLANS_H_
+#define KVSTORE_PRIMITIVES_WRITE_PLANS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kvstore/clock.h"
+#include "kvstore/list.h"
+#include "storage/engine.h"
+
+namespace kvstore {
+
+struct WritePlan {
+  std::vector<storage::WriteOp> writes;
+  int64_t result = 0;  // what the command reports: members changed, the list's new length
+};
+
+// A plain key's item holding `value` (kv.cc: set; txn.cc: set). With a TTL
+// it expires `ttl` from the clock's now.
+storage::Item PlanValueItem(std::string_view key, std::string value, std::optional<Millis> ttl, const Clock& clock);
+
+enum class SetChange { kAdd, kRemove };
+
+// Adds or removes `members` (distinct, at most kMaxTxnOps - 1) of `set`;
+// `present[i]` says whether members[i] was read present. Every member gets a
+// write (put if absent / delete if present) or a check that it is still as
+// read, so the number changed (`result`) is exact at commit, and the header
+// counts the change. Header last.
+WritePlan PlanSetChange(std::string_view set, const std::vector<std::string>& members,
+                        const std::vector<bool>& present, SetChange change);
+
+// Pushes `values` (at most kMaxTxnOps - 1) at one end of `list`, whose header
+// was read as `header` (empty: no header yet). The header write comes first,
+// on condition it is still as read, so two pushers never take one index;
+// `result` is the new length.
+WritePlan PlanListPush(std::string_view list, const std::optional<storage::Item>& header, End end,
+                       const std::vector<std::string>& values);
+
+}  // namespace kvstore
+
+#endif  // KVSTORE_PRIMITIVES_WRITE_PLANS_H_
