@@ -14,11 +14,13 @@
 #define KVSTORE_LOCK_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "kvstore/clock.h"
+#include "kvstore/lease_keeper.h"
 #include "kvstore/status.h"
 #include "kvstore/store.h"
 
@@ -65,6 +67,17 @@ class Locks {
 
   // Who holds the lock, if anyone. Read-only.
   Result<LockInfo> Check(std::string_view name);
+
+  // Acquires the lock (as Acquire) and keeps it renewed on a thread of its
+  // own until the keeper is destroyed or released (lease_keeper.h).
+  // ConditionFailed naming the holder when it is not acquired within
+  // options.wait; `keep.ttl` is taken from options.ttl.
+  Result<std::unique_ptr<LeaseKeeper>> Hold(std::string_view name, std::string_view owner,
+                                            const AcquireOptions& options = {}, LeaseKeeperOptions keep = {});
+
+  // The lease `owner` holds on lock `name`, for a LeaseKeeper to adopt:
+  // Renew is Extend, Release is Release.
+  std::unique_ptr<RenewableLease> HeldLease(std::string_view name, std::string_view owner) const;
 
  private:
   Table table_;

@@ -9,12 +9,10 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
-#include <future>
 #include <mutex>
 
-#include <thread>
-
 #include "cli/exit_codes.h"
+#include "kvstore/lease_keeper.h"
 #include "kvstore/lock.h"
 #include "util/random.h"
 
@@ -48,96 +46,35 @@ std::string MakeOwner() {
   return std::string(host) + ":" + std::to_string(getpid()) + ":" + suffix;
 }
 
-// Renews the lease every ttl/3 on its own thread. When it cannot (another
-// owner has the lock, or the store failed or did not answer until the lease
-// ran out) it terminates the command: SIGTERM, then SIGKILL after the grace
-// period. The lease's end is kept on the steady clock, counted from the moment
-// each renewal was sent, so a wall clock being set cannot stretch it.
-class LeaseKeeper {
+// Ends the command when its lease is lost: SIGTERM to its process group,
+// then SIGKILL once the grace period passes unless it has ended by then.
+class CommandEnder {
  public:
-  LeaseKeeper(Locks& locks, const LockRunRequest& request, std::string owner, int64_t expires_at_ms,
-              const Clock& clock)
-      : locks_(locks),
-        request_(request),
-        owner_(std::move(owner)),
-        clock_(clock),
-        lease_ends_(clock.ElapsedMillis() + (expires_at_ms - clock.NowMillis())) {}
+  CommandEnder(pid_t child, Millis grace) : child_(child), grace_(grace) {}
 
-  void Start(pid_t child) {
-    thread_ = std::thread([this, child] { Run(child); });
+  void End() {
+    kill(-child_, SIGTERM);
+    std::unique_lock lock(mu_);
+    if (!exited_changed_.wait_for(lock, grace_, [this] { return exited_; })) kill(-child_, SIGKILL);
   }
 
-  // Called once the command has ended.
-  void Stop() {
+  void Exited() {
     {
       std::lock_guard lock(mu_);
-      stopped_ = true;
+      exited_ = true;
     }
-    wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
+    exited_changed_.notify_all();
   }
-
-  bool lost() const { return lost_; }
-  const std::string& why() const { return why_; }
 
  private:
-  void Run(pid_t child) {
-    const Millis interval = std::max(request_.ttl / 3, Millis(1));
-    while (!WaitFor(interval)) {
-      int64_t sent_at = clock_.ElapsedMillis();
-      auto renewal = std::async(std::launch::async,
-                                [this] { return locks_.Extend(request_.lock, owner_, request_.ttl); });
-      // A request that hangs must not keep the command running past the lease.
-      if (renewal.wait_for(Millis(lease_ends_ - sent_at)) != std::future_status::ready) {
-        Lose(child, "the store did not answer before the lease ran out");
-        renewal.wait();
-        return;
-      }
-      auto extended = renewal.get();
-      if (extended.ok()) {
-        lease_ends_ = sent_at + request_.ttl.count();
-        continue;
-      }
-      // A store hiccup is retried until the lease would run out.
-      bool gone =
-          extended.status().Is(Status::Code::kConditionFailed) || clock_.ElapsedMillis() >= lease_ends_;
-      if (!gone) continue;
-      Lose(child, extended.status().message());
-      return;
-    }
-  }
-
-  void Lose(pid_t child, std::string why) {
-    why_ = std::move(why);
-    lost_ = true;
-    Terminate(child);
-  }
-
-  void Terminate(pid_t child) {
-    kill(-child, SIGTERM);
-    if (!WaitFor(std::min(request_.ttl, kGrace))) kill(-child, SIGKILL);
-  }
-
-  // Sleeps up to `d`; true when stopped meanwhile.
-  bool WaitFor(Millis d) {
-    std::unique_lock lock(mu_);
-    return wake_.wait_for(lock, d, [this] { return stopped_; });
-  }
-
-  static constexpr Millis kGrace{5'000};
-
-  Locks& locks_;
-  const LockRunRequest& request_;
-  std::string owner_;
-  const Clock& clock_;
-  int64_t lease_ends_;  // on clock_.ElapsedMillis()
-  std::thread thread_;
+  const pid_t child_;
+  const Millis grace_;
   std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopped_ = false;
-  std::atomic<bool> lost_{false};
-  std::string why_;
+  std::condition_variable exited_changed_;
+  bool exited_ = false;
 };
+
+constexpr Millis kGrace{5'000};
 
 // Starts the command; -1 with errno on failure.
 pid_t Spawn(const std::vector<std::string>& command, int64_t token, const std::string& owner) {
@@ -183,17 +120,18 @@ Status RunLockRun(Invocation& inv, const LockRunRequest& request) {
   }
   setpgid(child, child);  // also here, so no signal can race the child's own call
   g_child = child;
-  LeaseKeeper keeper(locks, request, owner, acquired->lock.expires_at_ms.value_or(0), inv.clock());
-  keeper.Start(child);
+  CommandEnder ender(child, std::min(request.ttl, kGrace));
+  LeaseKeeper keeper(locks.HeldLease(request.lock, owner), acquired->lock.expires_at_ms.value_or(0),
+                     acquired->lock.token, inv.clock(),
+                     {.ttl = request.ttl, .on_lost = [&ender](const Status&) { ender.End(); }});
   int code = WaitForExit(child);
   g_child = 0;
-  keeper.Stop();
-
+  ender.Exited();
+  Status released = keeper.Release();
   if (keeper.lost()) {
-    return Status::IoError("lost the lock '" + request.lock + "' while the command ran (" + keeper.why() +
-                           "); the command was terminated");
+    return Status::IoError("lost the lock '" + request.lock + "' while the command ran (" +
+                           keeper.lost_reason().message() + "); the command was terminated");
   }
-  Status released = locks.Release(request.lock, owner);
   if (!released.ok()) std::fprintf(stderr, "kvstore: %s\n", released.message().c_str());
   inv.SetExitCode(code);
   return Status::Ok();

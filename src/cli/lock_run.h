@@ -22,7 +22,7 @@ struct LockRunRequest {
 
 // Acquires the lock, runs the command with KVSTORE_LOCK_TOKEN and
 // KVSTORE_LOCK_OWNER set in a process group of its own, renews the lease in
-// the background, forwards signals sent to kvstore to that group, and
+// the background (the library's LeaseKeeper), forwards signals sent to kvstore to that group, and
 // releases the lock when the command ends. The exit code is the command's (128 + N if killed by signal
 // N). If the lease is lost, the command's group gets SIGTERM, then SIGKILL
 // after a grace period (5 s, or the TTL if shorter), and kvstore exits 3.

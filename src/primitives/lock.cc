@@ -30,6 +30,19 @@ Status NotHeldBy(std::string_view name, std::string_view owner, const lease::Sta
                                  "; " + who);
 }
 
+class HeldLock final : public RenewableLease {
+ public:
+  HeldLock(Table table, std::string_view name, std::string_view owner)
+      : table_(std::move(table)), name_(name), owner_(owner) {}
+  Status Renew(Millis ttl) override { return Locks(table_).Extend(name_, owner_, ttl).status(); }
+  Status Release() override { return Locks(table_).Release(name_, owner_); }
+
+ private:
+  Table table_;
+  std::string name_;
+  std::string owner_;
+};
+
 }  // namespace
 
 Result<AcquireResult> Locks::Acquire(std::string_view name, std::string_view owner, const AcquireOptions& options) {
@@ -70,6 +83,22 @@ Result<LockInfo> Locks::Check(std::string_view name) {
   auto state = lease::Read(table_, layout::LockKey(name));
   if (!state.ok()) return state.status();
   return InfoOf(name, *state);
+}
+
+std::unique_ptr<RenewableLease> Locks::HeldLease(std::string_view name, std::string_view owner) const {
+  return std::make_unique<HeldLock>(table_, name, owner);
+}
+
+Result<std::unique_ptr<LeaseKeeper>> Locks::Hold(std::string_view name, std::string_view owner,
+                                                 const AcquireOptions& options, LeaseKeeperOptions keep) {
+  auto acquired = Acquire(name, owner, options);
+  if (!acquired.ok()) return acquired.status();
+  if (!acquired->acquired) {
+    return Status::ConditionFailed("lock " + Quote(name) + " is held by " + Quote(acquired->lock.owner));
+  }
+  keep.ttl = options.ttl;
+  return std::make_unique<LeaseKeeper>(HeldLease(name, owner), acquired->lock.expires_at_ms.value_or(0),
+                                       acquired->lock.token, table_.clock(), std::move(keep));
 }
 
 }  // namespace kvstore
