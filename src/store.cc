@@ -2,11 +2,9 @@
 
 #include <cstdlib>
 
-#include "storage/dynamodb/aws_config.h"
-#include "storage/dynamodb/dynamodb_engine.h"
+#include "engine_table.h"
 #include "storage/engine.h"
 #include "storage/limits.h"
-#include "storage/sqlite/sqlite_engine.h"
 #include "store_url.h"
 
 namespace kvstore {
@@ -15,11 +13,6 @@ namespace {
 const char* GetEnv(const char* name) { return std::getenv(name); }
 
 }  // namespace
-
-// Processes on DynamoDB run on many machines; NTP keeps cloud hosts within
-// milliseconds, so a second is a generous margin that still frees a crashed
-// holder's lock promptly.
-constexpr Millis kDynamoDbClockSkew{1'000};
 
 Store::Store(std::unique_ptr<storage::Engine> engine, std::shared_ptr<Clock> clock, Millis max_clock_skew)
     : engine_(std::move(engine)), clock_(std::move(clock)), max_clock_skew_(max_clock_skew) {}
@@ -34,21 +27,11 @@ Result<std::unique_ptr<Store>> Store::Open(std::string_view url_text, const Open
   if (options.max_clock_skew && options.max_clock_skew->count() < 0) {
     return Status::InvalidArgument("max clock skew must not be negative");
   }
-  Result<std::unique_ptr<storage::Engine>> engine = Status::InvalidArgument("unknown store");
-  Millis skew = Millis(0);
-  if (url->scheme == StoreUrl::Scheme::kDynamoDb) {
-    skew = kDynamoDbClockSkew;
-    auto config = storage::dynamodb::LoadAwsConfig(url->endpoint, GetEnv);
-    if (!config.ok()) return config.status();
-    if (options.table_prefix) config->table_prefix = *options.table_prefix;
-    KVSTORE_RETURN_IF_ERROR(storage::ValidateTablePrefix(config->table_prefix));
-    engine = storage::dynamodb::OpenDynamoDbEngine(std::move(*config), clock);
-  } else {
-    engine = storage::sqlite::OpenSqliteEngine({.path = url->path, .durability = url->durability, .clock = clock});
-  }
+  const EngineEntry* entry = FindEngine(url->scheme);  // ParseStoreUrl found it
+  auto engine = entry->open(*url, options, clock);
   if (!engine.ok()) return engine.status();
   return std::unique_ptr<Store>(
-      new Store(std::move(*engine), std::move(clock), options.max_clock_skew.value_or(skew)));
+      new Store(std::move(*engine), std::move(clock), options.max_clock_skew.value_or(entry->default_clock_skew)));
 }
 
 Status Store::CreateTable(std::string_view name, const CreateTableOptions& options) {

@@ -1,41 +1,54 @@
 #include "store_url.h"
 
+#include "engine_table.h"
 #include "util/host_port.h"
 
 namespace kvstore {
 namespace {
 
-Status ParseSqliteOption(std::string_view option, StoreUrl& url) {
-  if (option == "sync=normal") {
-    url.durability = storage::sqlite::Durability::kNormal;
-  } else if (option == "sync=full") {
-    url.durability = storage::sqlite::Durability::kFull;
-  } else {
-    return Status::InvalidArgument("unknown store option '" + std::string(option) +
-                                   "'; the sqlite store takes sync=normal or sync=full");
-  }
-  return Status::Ok();
+Status UnknownScheme(std::string_view scheme) {
+  return Status::InvalidArgument("unknown store URL scheme '" + std::string(scheme) +
+                                 "'; use sqlite:PATH or a file path");
 }
 
-Result<StoreUrl> ParseDynamoDbUrl(std::string_view text) {
-  StoreUrl url;
-  url.scheme = StoreUrl::Scheme::kDynamoDb;
-  if (text == "dynamodb:" || text == "dynamodb") return url;
-  for (std::string_view scheme : {"http://", "https://"}) {
-    std::string prefix = "dynamodb+" + std::string(scheme);
-    if (text.starts_with(prefix)) {
-      std::string_view host = text.substr(prefix.size());
-      while (host.ends_with('/')) host.remove_suffix(1);
-      if (host.empty() || host.find_first_of("/?#@ ") != std::string_view::npos || !SplitHostPort(host)) {
-        return Status::InvalidArgument("store '" + std::string(text) + "': expected dynamodb+" + std::string(scheme) +
-                                       "HOST:PORT");
-      }
-      url.endpoint = std::string(scheme) + std::string(host);
-      return url;
-    }
+// "BASE+PROTO:" followed by "//HOST:PORT[/]": an engine reached at an endpoint.
+Result<StoreUrl> ParseEndpointForm(std::string_view text, std::string_view scheme, std::string_view rest) {
+  size_t plus = scheme.find('+');
+  std::string_view base = scheme.substr(0, plus);
+  std::string_view proto = scheme.substr(plus + 1);
+  const EngineEntry* engine = FindEngine(base);
+  if (!engine) return UnknownScheme(scheme);
+  if ((proto != "http" && proto != "https") || !rest.starts_with("//")) {
+    return Status::InvalidArgument("store '" + std::string(text) + "': use " + std::string(engine->forms));
   }
-  return Status::InvalidArgument("store '" + std::string(text) +
-                                 "': use dynamodb:, dynamodb+http://HOST:PORT or dynamodb+https://HOST:PORT");
+  std::string_view host = rest.substr(2);
+  while (host.ends_with('/')) host.remove_suffix(1);
+  if (host.empty() || host.find_first_of("/?#@ ") != std::string_view::npos || !SplitHostPort(host)) {
+    return Status::InvalidArgument("store '" + std::string(text) + "': expected " + std::string(base) + "+" +
+                                   std::string(proto) + "://HOST:PORT");
+  }
+  return StoreUrl{.scheme = std::string(base), .endpoint = std::string(proto) + "://" + std::string(host)};
+}
+
+// PATH[?OPTION&OPTION...]
+void SplitOptions(std::string_view rest, StoreUrl& url) {
+  size_t q = rest.find('?');
+  url.path = std::string(rest.substr(0, q));
+  if (q == std::string_view::npos) return;
+  std::string_view options = rest.substr(q + 1);
+  while (!options.empty()) {
+    size_t amp = options.find('&');
+    url.options.emplace_back(options.substr(0, amp));
+    options = amp == std::string_view::npos ? std::string_view{} : options.substr(amp + 1);
+  }
+}
+
+// The scheme before the first colon, when there is one: at least two
+// characters (so a Windows-style "C:" stays a path) and no '/' before it.
+std::string_view SchemeOf(std::string_view text) {
+  size_t colon = text.find(':');
+  if (colon == std::string_view::npos || colon <= 1 || text.find('/') < colon) return {};
+  return text.substr(0, colon);
 }
 
 }  // namespace
@@ -45,29 +58,20 @@ Result<StoreUrl> ParseStoreUrl(std::string_view text) {
   if (text.find('\0') != std::string_view::npos) {
     return Status::InvalidArgument("the store URL contains a NUL byte");
   }
-  StoreUrl url;
-  std::string_view rest = text;
-  if (rest.starts_with("sqlite:")) {
-    rest.remove_prefix(7);
+  if (text == "dynamodb") return StoreUrl{.scheme = "dynamodb"};
+  std::string_view scheme = SchemeOf(text);
+  std::string_view rest = scheme.empty() ? text : text.substr(scheme.size() + 1);
+  Result<StoreUrl> url = StoreUrl{.scheme = scheme.empty() ? "sqlite" : std::string(scheme)};
+  if (scheme.find('+') != std::string_view::npos) {
+    url = ParseEndpointForm(text, scheme, rest);
+    if (!url.ok()) return url.status();
+  } else {
     if (rest.starts_with("//")) rest.remove_prefix(2);
-  } else if (rest.starts_with("dynamodb")) {
-    return ParseDynamoDbUrl(text);
-  } else if (size_t colon = rest.find(':'); colon != std::string_view::npos &&
-                                            rest.find('/') > colon && colon > 1) {
-    return Status::InvalidArgument("unknown store URL scheme '" + std::string(rest.substr(0, colon)) +
-                                   "'; use sqlite:PATH or a file path");
+    SplitOptions(rest, *url);
   }
-  if (size_t q = rest.find('?'); q != std::string_view::npos) {
-    std::string_view options = rest.substr(q + 1);
-    rest = rest.substr(0, q);
-    while (!options.empty()) {
-      size_t amp = options.find('&');
-      KVSTORE_RETURN_IF_ERROR(ParseSqliteOption(options.substr(0, amp), url));
-      options = amp == std::string_view::npos ? std::string_view{} : options.substr(amp + 1);
-    }
-  }
-  if (rest.empty()) return Status::InvalidArgument("store URL '" + std::string(text) + "' names no file");
-  url.path = std::string(rest);
+  const EngineEntry* engine = FindEngine(url->scheme);
+  if (!engine) return UnknownScheme(scheme);
+  KVSTORE_RETURN_IF_ERROR(engine->check(*url, text));
   return url;
 }
 

@@ -1,28 +1,29 @@
 // Parsing of store URLs (--store, KVSTORE_STORE). Pure functions, no I/O, so
-// they can be unit-tested and fuzzed.
+// they can be unit-tested and fuzzed. The grammar is the same for every
+// engine; which schemes exist and what each accepts is the engine table's
+// (engine_table.h).
 #ifndef KVSTORE_STORE_URL_H_
 #define KVSTORE_STORE_URL_H_
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kvstore/status.h"
-#include "storage/sqlite/sqlite_engine.h"
 
 namespace kvstore {
 
 struct StoreUrl {
-  enum class Scheme { kSqlite, kDynamoDb };
-  Scheme scheme = Scheme::kSqlite;
-  std::string path;      // for kSqlite
-  std::string endpoint;  // for kDynamoDb: "http(s)://host:port", or empty for the AWS default
-  storage::sqlite::Durability durability = storage::sqlite::Durability::kNormal;
+  std::string scheme{};                // the engine: "sqlite", "dynamodb"
+  std::string path{};                  // SCHEME:PATH (a bare PATH is sqlite:PATH)
+  std::string endpoint{};              // SCHEME+http(s)://HOST:PORT -> "http(s)://HOST:PORT"
+  std::vector<std::string> options{};  // ?NAME=VALUE&... after the path, in order
 };
 
-// "sqlite:PATH[?sync=normal|full]", "sqlite://PATH...", a bare PATH,
-// "dynamodb:" (endpoint from the AWS environment), "dynamodb+http://HOST:PORT"
-// or "dynamodb+https://HOST:PORT".
-// InvalidArgument naming the problem for anything else.
+// "SCHEME:PATH[?OPTION&...]", "SCHEME://PATH...", a bare PATH (sqlite),
+// "SCHEME:" and "SCHEME+http(s)://HOST:PORT" (an endpoint), and "dynamodb"
+// alone. The scheme must be one the engine table knows, and the engine must
+// accept the rest. InvalidArgument naming the problem for anything else.
 Result<StoreUrl> ParseStoreUrl(std::string_view url);
 
 // The store used when no URL is given: $KVSTORE_STORE, else

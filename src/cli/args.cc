@@ -6,7 +6,7 @@
 #include <charconv>
 #include <cstring>
 
-#include "storage/limits.h"
+#include "kvstore/limits.h"
 
 namespace kvstore::cli {
 namespace {

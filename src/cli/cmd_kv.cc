@@ -2,7 +2,7 @@
 #include "cli/args.h"
 #include "cli/command.h"
 #include "kvstore/kv.h"
-#include "storage/limits.h"
+#include "kvstore/limits.h"
 
 namespace kvstore::cli {
 namespace {

@@ -36,6 +36,8 @@ class Invocation {
   Result<Store*> store();
   // The store's handle on table `name` (InvalidArgument for a bad name).
   Result<Table> table(const std::string& name);
+  // The table the command opened with table(), if any.
+  const std::optional<std::string>& table_name() const { return table_name_; }
   Output& out() { return out_; }
   bool json() const { return flags_.json; }
   int64_t NowMillis() { return clock().NowMillis(); }
@@ -57,6 +59,7 @@ class Invocation {
   const GlobalFlags& flags_;
   Output& out_;
   std::unique_ptr<Store> store_;
+  std::optional<std::string> table_name_;
   bool answered_ = false;
   std::optional<int> exit_code_;
 };

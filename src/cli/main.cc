@@ -44,6 +44,7 @@ Result<Store*> Invocation::store() {
 }
 
 Result<Table> Invocation::table(const std::string& name) {
+  table_name_ = name;
   auto s = store();
   if (!s.ok()) return s.status();
   return (*s)->OpenTable(name);
@@ -86,6 +87,14 @@ const Handler* CommandSet::Chosen() const {
 }
 
 namespace {
+
+// The library says what is wrong; the CLI adds what to type about it.
+Status WithAdvice(Status status, const Invocation& inv) {
+  if (status.Is(Status::Code::kUnknownTable) && inv.table_name()) {
+    return Status::UnknownTable(status.message() + "; create it with: kvstore create-table " + *inv.table_name());
+  }
+  return status;
+}
 
 // The first argument that is not a global flag: the command name, or empty.
 // CLI11 would report an unknown command as a missing one; this names it.
@@ -173,6 +182,7 @@ int Run(int argc, char** argv) {
   Invocation invocation(flags, out);
   const Handler* handler = commands.Chosen();
   Status status = handler ? (*handler)(invocation) : Status::InvalidArgument("no command given");
+  status = WithAdvice(std::move(status), invocation);
   if (!status.ok() && !(invocation.answered() && ExitCodeFor(status) == kExitNo)) out.Failure(status);
   if (flags.verbose) invocation.ReportStats();
   std::fflush(stdout);

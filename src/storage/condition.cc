@@ -1,4 +1,5 @@
-// Item attribute access and the builders of conditions and write ops.
+// Item attribute access, the builders of conditions and write ops, and the
+// one UnknownTable message.
 #include "storage/engine.h"
 
 namespace kvstore::storage {
@@ -20,6 +21,8 @@ void ToOptional(const AttrValue& v, std::optional<T>& out) {
 }
 
 }  // namespace
+
+Status NoSuchTable(const std::string& table) { return Status::UnknownTable("table '" + table + "' does not exist"); }
 
 AttrValue Item::Get(Attr attr) const {
   switch (attr) {

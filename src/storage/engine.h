@@ -179,6 +179,11 @@ const char* OperatorText(CompareOp op);
 // empty when there is none: the exclusive end of a prefix range.
 std::string PrefixEnd(std::string prefix);
 
+// The UnknownTable every engine reports for a table never created (or
+// dropped): "table 'NAME' does not exist". What to do about it is the
+// caller's to say.
+Status NoSuchTable(const std::string& table);
+
 // Lets a waiter (--wait) sleep until the store may have changed instead of
 // polling blindly. Wake-ups may be spurious; the waiter simply tries again.
 class ChangeWatch {

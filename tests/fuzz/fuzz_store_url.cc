@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(url.status().Is(kvstore::Status::Code::kInvalidArgument));
     return 0;
   }
-  if (url->scheme == kvstore::StoreUrl::Scheme::kSqlite) {
+  if (url->scheme == "sqlite") {
     FUZZ_CHECK(!url->path.empty() && url->path.find('\0') == std::string::npos);
   } else if (!url->endpoint.empty()) {
     FUZZ_CHECK(url->endpoint.starts_with("http://") || url->endpoint.starts_with("https://"));

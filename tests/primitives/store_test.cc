@@ -18,10 +18,11 @@ TEST(StoreUrlTest, SqliteForms) {
   EXPECT_EQ(ParseStoreUrl("sqlite:rel/a.db")->path, "rel/a.db");
   EXPECT_EQ(ParseStoreUrl("/tmp/bare.db")->path, "/tmp/bare.db");
   EXPECT_EQ(ParseStoreUrl("bare.db")->path, "bare.db");
+  EXPECT_EQ(ParseStoreUrl("bare.db")->scheme, "sqlite");
   auto full = ParseStoreUrl("sqlite:/tmp/a.db?sync=full");
   EXPECT_EQ(full->path, "/tmp/a.db");
-  EXPECT_EQ(full->durability, storage::sqlite::Durability::kFull);
-  EXPECT_EQ(ParseStoreUrl("sqlite:/tmp/a.db")->durability, storage::sqlite::Durability::kNormal);
+  EXPECT_EQ(full->options, std::vector<std::string>{"sync=full"});
+  EXPECT_TRUE(ParseStoreUrl("sqlite:/tmp/a.db")->options.empty());
 }
 
 TEST(StoreUrlTest, BadUrlsNameTheProblem) {
@@ -33,6 +34,17 @@ TEST(StoreUrlTest, BadUrlsNameTheProblem) {
   auto option = ParseStoreUrl("sqlite:/tmp/a.db?sync=sometimes");
   EXPECT_NE(option.status().message().find("sync=sometimes"), std::string::npos);
   EXPECT_TRUE(ParseStoreUrl(std::string("a\0b", 3)).status().Is(Code::kInvalidArgument));
+  // Each engine says what its URLs may hold.
+  EXPECT_NE(ParseStoreUrl("sqlite+http://h:80").status().message().find("sqlite:PATH"), std::string::npos);
+  EXPECT_NE(ParseStoreUrl("dynamodb:/tmp/a.db").status().message().find("dynamodb+http://HOST:PORT"),
+            std::string::npos);
+}
+
+TEST(StoreUrlTest, DynamoDbForms) {
+  EXPECT_EQ(ParseStoreUrl("dynamodb")->scheme, "dynamodb");
+  EXPECT_EQ(ParseStoreUrl("dynamodb:")->scheme, "dynamodb");
+  EXPECT_EQ(ParseStoreUrl("dynamodb:")->endpoint, "");
+  EXPECT_EQ(ParseStoreUrl("dynamodb+http://localhost:8000")->scheme, "dynamodb");
 }
 
 TEST(StoreUrlTest, DynamoDbEndpointsNeedAHostAndAValidPort) {

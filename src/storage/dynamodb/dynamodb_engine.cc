@@ -75,7 +75,7 @@ class DynamoDbEngine final : public Engine {
     auto dropped = client_->Call("DeleteTable", {{"TableName", Name(table)}}, Repeat::kSafe);
     if (!dropped.ok()) return dropped.status();
     if (dropped->error) {
-      if (dropped->error->type == "ResourceNotFoundException") return options.if_exists ? Status::Ok() : Unknown(table);
+      if (dropped->error->type == "ResourceNotFoundException") return options.if_exists ? Status::Ok() : NoSuchTable(table);
       return Failed("dropping table " + table, *dropped->error);
     }
     return Status::Ok();
@@ -306,16 +306,12 @@ class DynamoDbEngine final : public Engine {
 
   static void Pause(int round) { std::this_thread::sleep_for(Millis(std::min(20 * (1 << std::min(round, 6)), 1000))); }
 
-  Status Unknown(const std::string& table) const {
-    return Status::UnknownTable("table '" + table + "' does not exist; create it with: kvstore create-table " + table);
-  }
-
   Status Failed(const std::string& doing, const ApiError& error) const {
     return Status::IoError(doing + ": DynamoDB said " + error.type + (error.message.empty() ? "" : ": " + error.message));
   }
 
   Status ErrorFor(const std::string& table, const std::string& doing, const ApiError& error) const {
-    if (error.type == "ResourceNotFoundException") return Unknown(table);
+    if (error.type == "ResourceNotFoundException") return NoSuchTable(table);
     if (error.type == "ValidationException") return Status::InvalidArgument("DynamoDB refused the request: " + error.message);
     return Failed(doing, error);
   }
@@ -388,7 +384,7 @@ class DynamoDbEngine final : public Engine {
   // After ConditionalCheckFailedException: the current item (not applied),
   // or applied = true meaning "an expired item was removed; write again".
   Result<WriteOutcome> ConditionFailed(const std::string& table, const Key& key, const ApiError& error) {
-    if (error.type == "ResourceNotFoundException") return Unknown(table);
+    if (error.type == "ResourceNotFoundException") return NoSuchTable(table);
     if (error.type != "ConditionalCheckFailedException") return ErrorFor(table, "writing", error);
     if (!error.body.contains("Item")) return WriteOutcome{.applied = false, .item = std::nullopt};
     auto current = ItemFromJson(error.body["Item"]);

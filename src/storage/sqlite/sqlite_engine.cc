@@ -20,11 +20,6 @@ namespace {
 constexpr int kReapOneWriteIn = 32;
 constexpr int kReapBatch = 256;
 
-Status UnknownTable(const std::string& table) {
-  return Status::UnknownTable("table '" + table + "' does not exist; create it with: kvstore create-table " +
-                              table);
-}
-
 // Closes the connection after every statement of the cache is finalised
 // (members are destroyed in reverse order).
 struct Connection {
@@ -71,7 +66,7 @@ class SqliteEngine final : public Engine {
     tables.Add("DELETE FROM tables WHERE name = ").Param(Text{table});
     auto deleted = Execute(tables, "dropping table " + table);
     if (!deleted.ok()) return deleted.status();
-    if (*deleted == 0 && !options.if_exists) return UnknownTable(table);
+    if (*deleted == 0 && !options.if_exists) return NoSuchTable(table);
     return txn.Commit();
   }
 
@@ -292,7 +287,7 @@ class SqliteEngine final : public Engine {
     b.Add("SELECT 1 FROM tables WHERE name = ").Param(Text{table});
     bool exists = false;
     KVSTORE_RETURN_IF_ERROR(ForEachRow(b, "reading", [&](const Statement&) { exists = true; }));
-    return exists ? otherwise : UnknownTable(table);
+    return exists ? otherwise : NoSuchTable(table);
   }
 
   // The WHERE terms selecting a query's live items.
@@ -341,7 +336,7 @@ class SqliteEngine final : public Engine {
   }
 
   Status FixTableName(const Status& st, const std::string& table) {
-    return st.Is(Status::Code::kUnknownTable) ? UnknownTable(table) : st;
+    return st.Is(Status::Code::kUnknownTable) ? NoSuchTable(table) : st;
   }
 
   Result<WriteOutcome> PutLocked(const std::string& table, const Item& item, const Condition& cond) {
