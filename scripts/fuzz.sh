@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-30}
 build_dir=build-fuzz
-targets=(input_files store_url item_codec sigv4 http_response)
+targets=(txn_batch_files store_url item_codec sigv4 http_response)
 sqlite_source=$(scripts/fetch-sqlite.sh) || sqlite_source=""
 CC=clang CXX=clang++ cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKVSTORE_FUZZ=ON \
   -DKVSTORE_BUILD_TESTS=OFF -DKVSTORE_SQLITE_SOURCE="$sqlite_source" >/dev/null

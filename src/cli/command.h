@@ -103,7 +103,8 @@ void AddLockCommands(CommandSet& commands);
 void AddQueueCommands(CommandSet& commands);
 void AddLeaderCommands(CommandSet& commands);
 void AddCollectionCommands(CommandSet& commands);
-void AddBulkCommands(CommandSet& commands);
+void AddTxnBatchCommands(CommandSet& commands);
+void AddQueryCommands(CommandSet& commands);
 
 }  // namespace kvstore::cli
 

@@ -15,6 +15,7 @@
 #include <cstdio>
 
 #include "primitives/backoff.h"
+#include "primitives/retry.h"
 #include "primitives/layout.h"
 #include "storage/engine.h"
 #include "storage/limits.h"
@@ -33,7 +34,6 @@ constexpr size_t kKeyDigits = 16;       // one hex-encoded 64-bit field
 constexpr size_t kOrderSize = 2 * kKeyDigits;  // priority key + sequence
 constexpr size_t kPromoteBatch = 16;    // due messages moved back per pop
 constexpr size_t kCandidates = 8;       // ready messages tried per round
-constexpr int kDeliverRounds = 100;     // rounds lost to other poppers before giving up
 
 std::string Hex(uint64_t v) {
   char buf[kKeyDigits + 1];
@@ -270,32 +270,39 @@ class QueueOps {
     return moved.ok() ? Status::Ok() : moved.status();
   }
 
-  // Takes the head of ready into flight. Empty when ready is empty.
+  // Takes the head of ready into flight. Empty when ready is empty. When
+  // other poppers take every candidate first, reads again (RetryOnConflict).
   Result<std::optional<Message>> Deliver(const PopOptions& options) {
-    for (int round = 0; round < kDeliverRounds; ++round) {
-      auto ready = Engine().Query(table_.name(), ReadyRequest(kCandidates));
-      if (!ready.ok()) return ready.status();
-      if (ready->items.empty()) return std::optional<Message>();
-      for (const Item& item : ready->items) {
-        if (options.max_receives > 0 && item.count.value_or(0) >= options.max_receives) {
-          KVSTORE_RETURN_IF_ERROR(DeadLetter(item));
-          continue;
-        }
-        int64_t visible_at = Now() + options.visibility_timeout.count();
-        std::string token = NewToken();
-        Item flying = Moved(item, {layout::InFlightPartition(queue_), TimeKey(visible_at) + item.key.sort});
-        flying.owner = token;
-        flying.deadline = visible_at;
-        flying.count = item.count.value_or(0) + 1;
-        auto moved = Move(item, flying);
-        if (!moved.ok()) return moved.status();
-        if (!*moved) continue;  // another popper took it first
-        Message message = MessageOf(flying);
-        message.receipt = MakeReceipt(flying.key.sort, token);
-        return std::optional<Message>(std::move(message));
+    return RetryOnConflict<std::optional<Message>>(table_.clock(), "popping from queue " + Quote(queue_),
+                                                   [&] { return DeliverOnce(options); });
+  }
+
+  // One try: a message, no message (ready is empty), or a lost race (outer
+  // optional empty).
+  Result<std::optional<std::optional<Message>>> DeliverOnce(const PopOptions& options) {
+    using Outcome = std::optional<std::optional<Message>>;
+    auto ready = Engine().Query(table_.name(), ReadyRequest(kCandidates));
+    if (!ready.ok()) return ready.status();
+    if (ready->items.empty()) return Outcome(std::optional<Message>());
+    for (const Item& item : ready->items) {
+      if (options.max_receives > 0 && item.count.value_or(0) >= options.max_receives) {
+        KVSTORE_RETURN_IF_ERROR(DeadLetter(item));
+        continue;
       }
+      int64_t visible_at = Now() + options.visibility_timeout.count();
+      std::string token = NewToken();
+      Item flying = Moved(item, {layout::InFlightPartition(queue_), TimeKey(visible_at) + item.key.sort});
+      flying.owner = token;
+      flying.deadline = visible_at;
+      flying.count = item.count.value_or(0) + 1;
+      auto moved = Move(item, flying);
+      if (!moved.ok()) return moved.status();
+      if (!*moved) continue;  // another popper took it first
+      Message message = MessageOf(flying);
+      message.receipt = MakeReceipt(flying.key.sort, token);
+      return Outcome(std::optional<Message>(std::move(message)));
     }
-    return Status::IoError("queue " + Quote(queue_) + " is too contended to pop from; try again");
+    return Outcome();
   }
 
   const Table& table_;

@@ -1,6 +1,7 @@
 // Optimistic concurrency: read, then write on the condition that what was
 // read is unchanged; on a conflict, read again. Used where one operation
-// spans several items (sets, lists, transactions).
+// spans several items (sets, lists, transactions) and where poppers race for
+// one message (queue delivery). Layer 4 of util/retry_policy.h.
 #ifndef KVSTORE_PRIMITIVES_RETRY_H_
 #define KVSTORE_PRIMITIVES_RETRY_H_
 
@@ -18,7 +19,7 @@ namespace kvstore {
 template <typename T, typename Attempt>
 Result<T> RetryOnConflict(const Clock& clock, const std::string& what, Attempt attempt) {
   constexpr int kImmediateRetries = 3;
-  Backoff backoff(clock, Millis(10'000));
+  Backoff backoff(clock, Millis(10'000), kConflictRetry);
   for (int tries = 0;; ++tries) {
     Result<std::optional<T>> result = attempt();
     if (!result.ok()) return result.status();

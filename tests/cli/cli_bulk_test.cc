@@ -125,9 +125,17 @@ TEST_P(CliTest, KilledTransactionsAreNeverPartlyApplied) {
     killed += WIFSIGNALED(status);
     std::vector<std::string> get = {"batch-get", "tbl"};
     for (int i = 0; i < 100; ++i) get.push_back("c" + std::to_string(i));
+    // DynamoDB goes on applying a transaction whose client was killed, and a
+    // BatchGetItem is not isolated from one in progress (read-committed per
+    // item): a partial state is a failure only if it lasts.
     std::set<std::string> values;
-    nlohmann::json doc = Json(get);
-    for (const auto& item : doc["items"]) values.insert(item.value("value", "missing"));
+    for (int read = 0; read < (OnSqlite() ? 1 : 20); ++read) {
+      if (read > 0) usleep(100'000);
+      values.clear();
+      nlohmann::json doc = Json(get);
+      for (const auto& item : doc["items"]) values.insert(item.value("value", "missing"));
+      if (values.size() == 1) break;
+    }
     ASSERT_EQ(values.size(), 1u) << "round " << round << ": a transaction was partly applied";
   }
   EXPECT_GT(killed, 5) << "enough runs were killed mid-flight";

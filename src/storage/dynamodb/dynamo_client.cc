@@ -7,14 +7,10 @@
 #include <cstring>
 #include <thread>
 
-#include "util/random.h"
+#include "util/retry_policy.h"
 
 namespace kvstore::storage::dynamodb {
 namespace {
-
-constexpr int kMaxAttempts = 6;
-constexpr Millis kFirstBackoff{50};
-constexpr Millis kMaxBackoff{2'000};
 
 // The host[:port] of "scheme://host[:port][/...]".
 std::string HostOf(const std::string& endpoint) {
@@ -24,7 +20,6 @@ std::string HostOf(const std::string& endpoint) {
   return endpoint.substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
-// DynamoDB refused the request without applying it: try again later.
 // The operations that can report the capacity they consumed.
 bool ReportsCapacity(const std::string& op) {
   return op == "GetItem" || op == "UpdateItem" || op == "DeleteItem" || op == "Query" || op == "BatchGetItem" ||
@@ -74,85 +69,96 @@ Result<std::unique_ptr<DynamoClient>> DynamoClient::Create(AwsConfig config) {
   return std::unique_ptr<DynamoClient>(new DynamoClient(std::move(config), std::move(*http)));
 }
 
-Result<ApiResult> DynamoClient::Call(const std::string& operation, const Json& request, Repeat repeat) {
-  std::string body;
-  if (ReportsCapacity(operation)) {
-    Json with_capacity = request;
-    with_capacity["ReturnConsumedCapacity"] = "TOTAL";
-    body = with_capacity.dump();
-  } else {
-    body = request.dump();
+std::string DynamoClient::Body(const std::string& operation, const Json& request) const {
+  if (!ReportsCapacity(operation)) return request.dump();
+  Json with_capacity = request;
+  with_capacity["ReturnConsumedCapacity"] = "TOTAL";
+  return with_capacity.dump();
+}
+
+Result<std::vector<std::string>> DynamoClient::SignedHeaders(const std::string& operation,
+                                                             const std::string& body) const {
+  // Signatures carry the real time (AWS refuses a skew over 5 minutes),
+  // whatever clock the store runs on for expiry and leases.
+  std::string amz_date = AmzDate(SystemClock::Shared()->NowMillis());
+  SigningRequest signing;
+  signing.headers = {{"Host", HostOf(config_.endpoint)},
+                     {"X-Amz-Date", amz_date},
+                     {"X-Amz-Target", "DynamoDB_20120810." + operation},
+                     {"Content-Type", "application/x-amz-json-1.0"}};
+  if (!config_.credentials.session_token.empty()) {
+    signing.headers.push_back({"X-Amz-Security-Token", config_.credentials.session_token});
   }
-  std::string target = "DynamoDB_20120810." + operation;
-  Millis backoff = kFirstBackoff;
+  signing.payload = body;
+  auto authorization = Authorization(config_.credentials, {config_.region, "dynamodb", amz_date}, signing);
+  if (!authorization.ok()) return authorization.status();
+  std::vector<std::string> headers;
+  for (const auto& [name, value] : signing.headers) {
+    if (name != "Host") headers.push_back(name + ": " + value);
+  }
+  headers.push_back("Authorization: " + *authorization);
+  return headers;
+}
+
+DynamoClient::Try DynamoClient::SendOnce(const std::string& operation, const std::string& body, Repeat repeat) {
+  auto headers = SignedHeaders(operation, body);
+  if (!headers.ok()) return {.answer = headers.status()};
+  ++stats_.requests;
+  TransportError transport;
+  bool fresh = repeat == Repeat::kUnsafe && stats_.requests > 1;  // the first request connects anyway
+  auto response = http_->Post(config_.endpoint + "/", *headers, body, fresh, &transport);
+  if (response) return Judge(operation, *response, repeat);
+  if (!transport.retryable) return {.problem = transport.message, .final = true};
+  if (repeat == Repeat::kUnsafe && transport.maybe_sent) {
+    return {.answer = Status::IoError(operation + " to " + config_.endpoint + ": " + transport.message +
+                                      "; the write may or may not have been applied, so it was not sent again")};
+  }
+  return {.problem = transport.message, .maybe_applied = transport.maybe_sent};
+}
+
+DynamoClient::Try DynamoClient::Judge(const std::string& operation, const HttpResponse& response, Repeat repeat) {
+  Json parsed = Json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_discarded()) {
+    bool read = operation == "GetItem" || operation == "Query" || operation == "BatchGetItem";
+    (read ? stats_.read_units : stats_.write_units) += CapacityOf(parsed);
+  }
+  if (response.status == 200 && !parsed.is_discarded()) return {.answer = ApiResult{std::move(parsed), std::nullopt, false}};
+  std::string type = parsed.is_discarded() ? "" : ErrorType(parsed);
+  std::string message = parsed.is_discarded() ? response.body.substr(0, 200) : ErrorMessage(parsed);
+  std::string problem = "HTTP " + std::to_string(response.status) + (type.empty() ? "" : " " + type) +
+                        (message.empty() ? "" : ": " + message);
+  if (response.status >= 500) {
+    if (repeat == Repeat::kUnsafe) {
+      return {.answer = Status::IoError(operation + " failed with " + problem +
+                                        "; the write may or may not have been applied, so it was not sent again")};
+    }
+    return {.problem = problem, .maybe_applied = true};
+  }
+  if (IsThrottling(type)) return {.problem = problem};
+  if (type == "UnrecognizedClientException" || type == "InvalidSignatureException" ||
+      type == "MissingAuthenticationTokenException" || type == "AccessDeniedException") {
+    return {.answer = Status::IoError("DynamoDB refused the credentials: " + problem)};
+  }
+  return {.answer = ApiResult{Json(), ApiError{type, message, parsed.is_discarded() ? Json() : parsed}, false}};
+}
+
+Result<ApiResult> DynamoClient::Call(const std::string& operation, const Json& request, Repeat repeat) {
+  std::string body = Body(operation, request);
   std::string last_problem;
   bool maybe_applied = false;
-  for (int attempt = 1; attempt <= kMaxAttempts; ++attempt) {
-    if (attempt > 1) {
+  for (int attempt = 0; attempt < kRequestAttempts; ++attempt) {
+    if (attempt > 0) {
       ++stats_.retries;
-      // Full jitter: anywhere up to the current step.
-      auto jitter = static_cast<int64_t>(RandomU64() % static_cast<uint64_t>(backoff.count()));
-      std::this_thread::sleep_for(Millis(1 + jitter));
-      backoff = std::min(backoff * 2, kMaxBackoff);
+      std::this_thread::sleep_for(JitteredPause(BackoffStep(kRequestRetry, attempt - 1)));
     }
-    // Signatures carry the real time (AWS refuses a skew over 5 minutes),
-    // whatever clock the store runs on for expiry and leases.
-    std::string amz_date = AmzDate(SystemClock::Shared()->NowMillis());
-    SigningRequest signing;
-    signing.headers = {{"Host", HostOf(config_.endpoint)},
-                       {"X-Amz-Date", amz_date},
-                       {"X-Amz-Target", target},
-                       {"Content-Type", "application/x-amz-json-1.0"}};
-    if (!config_.credentials.session_token.empty()) {
-      signing.headers.push_back({"X-Amz-Security-Token", config_.credentials.session_token});
+    Try tried = SendOnce(operation, body, repeat);
+    maybe_applied = maybe_applied || tried.maybe_applied;
+    if (tried.answer) {
+      if (tried.answer->ok()) tried.answer->value().earlier_attempt_may_have_applied = maybe_applied;
+      return std::move(*tried.answer);
     }
-    signing.payload = body;
-    auto authorization = Authorization(config_.credentials, {config_.region, "dynamodb", amz_date}, signing);
-    if (!authorization.ok()) return authorization.status();
-    std::vector<std::string> headers;
-    for (const auto& [name, value] : signing.headers) {
-      if (name != "Host") headers.push_back(name + ": " + value);
-    }
-    headers.push_back("Authorization: " + *authorization);
-
-    ++stats_.requests;
-    TransportError transport;
-    bool fresh = repeat == Repeat::kUnsafe && stats_.requests > 1;  // the first request connects anyway
-    auto response = http_->Post(config_.endpoint + "/", headers, body, fresh, &transport);
-    if (!response) {
-      last_problem = transport.message;
-      if (!transport.retryable) break;
-      if (repeat == Repeat::kUnsafe && transport.maybe_sent) {
-        return Status::IoError(operation + " to " + config_.endpoint + ": " + transport.message +
-                               "; the write may or may not have been applied, so it was not sent again");
-      }
-      maybe_applied = maybe_applied || transport.maybe_sent;
-      continue;
-    }
-    Json parsed = Json::parse(response->body, nullptr, /*allow_exceptions=*/false);
-    if (!parsed.is_discarded()) {
-      bool read = operation == "GetItem" || operation == "Query" || operation == "BatchGetItem";
-      (read ? stats_.read_units : stats_.write_units) += CapacityOf(parsed);
-    }
-    if (response->status == 200 && !parsed.is_discarded()) return ApiResult{std::move(parsed), std::nullopt, maybe_applied};
-    std::string type = parsed.is_discarded() ? "" : ErrorType(parsed);
-    std::string message = parsed.is_discarded() ? response->body.substr(0, 200) : ErrorMessage(parsed);
-    last_problem = "HTTP " + std::to_string(response->status) + (type.empty() ? "" : " " + type) +
-                   (message.empty() ? "" : ": " + message);
-    if (response->status >= 500) {
-      if (repeat == Repeat::kUnsafe) {
-        return Status::IoError(operation + " failed with " + last_problem +
-                               "; the write may or may not have been applied, so it was not sent again");
-      }
-      maybe_applied = true;
-      continue;
-    }
-    if (IsThrottling(type)) continue;
-    if (type == "UnrecognizedClientException" || type == "InvalidSignatureException" ||
-        type == "MissingAuthenticationTokenException" || type == "AccessDeniedException") {
-      return Status::IoError("DynamoDB refused the credentials: " + last_problem);
-    }
-    return ApiResult{Json(), ApiError{type, message, parsed.is_discarded() ? Json() : parsed}, maybe_applied};
+    last_problem = tried.problem;
+    if (tried.final) break;
   }
   std::string after = stats_.retries > 0 ? " failed after " + std::to_string(stats_.retries) + " retries: " : " failed: ";
   return Status::IoError(operation + " to " + config_.endpoint + after + last_problem);

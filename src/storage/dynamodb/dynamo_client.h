@@ -1,12 +1,13 @@
 // One DynamoDB JSON-protocol request: sign it, send it, read the answer, and
 // retry -- with capped exponential backoff and jitter -- only what cannot be
-// applied twice.
+// applied twice (layer 1 of util/retry_policy.h).
 #ifndef KVSTORE_STORAGE_DYNAMODB_DYNAMO_CLIENT_H_
 #define KVSTORE_STORAGE_DYNAMODB_DYNAMO_CLIENT_H_
 
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -58,6 +59,20 @@ class DynamoClient {
   const CallStats& stats() const { return stats_; }
 
  private:
+  // What one try came to: an answer to give the caller, or a problem that
+  // another try may get past (`final`: one it cannot).
+  struct Try {
+    std::optional<Result<ApiResult>> answer{};
+    std::string problem{};
+    bool maybe_applied = false;  // the request may have reached DynamoDB
+    bool final = false;
+  };
+
+  std::string Body(const std::string& operation, const Json& request) const;
+  Result<std::vector<std::string>> SignedHeaders(const std::string& operation, const std::string& body) const;
+  Try SendOnce(const std::string& operation, const std::string& body, Repeat repeat);
+  Try Judge(const std::string& operation, const HttpResponse& response, Repeat repeat);
+
   DynamoClient(AwsConfig config, std::unique_ptr<HttpClient> http)
       : config_(std::move(config)), http_(std::move(http)) {}
 

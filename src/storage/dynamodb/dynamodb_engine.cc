@@ -18,6 +18,7 @@
 #include "storage/dynamodb/item_codec.h"
 #include "storage/limits.h"
 #include "util/random.h"
+#include "util/retry_policy.h"
 
 namespace kvstore::storage::dynamodb {
 namespace {
@@ -125,6 +126,7 @@ class DynamoDbEngine final : public Engine {
       Json request = {{"RequestItems", {{Name(table), {{"Keys", wanted}, {"ConsistentRead", true}}}}}};
       for (int round = 0; !request["RequestItems"].empty(); ++round) {
         if (round > 0) Pause(round);
+        if (round > kEngineRounds) return Status::IoError("DynamoDB kept leaving parts of a batch read unprocessed");
         auto page = client_->Call("BatchGetItem", request, Repeat::kSafe);
         if (!page.ok()) return page.status();
         if (page->error) return ErrorFor(table, "reading", *page->error);
@@ -289,7 +291,7 @@ class DynamoDbEngine final : public Engine {
       Json request = {{"RequestItems", {{Name(table), writes}}}};
       for (int round = 0; !request["RequestItems"].empty(); ++round) {
         if (round > 0) Pause(round);
-        if (round > 20) return Status::IoError("DynamoDB kept leaving parts of a batch unprocessed");
+        if (round > kEngineRounds) return Status::IoError("DynamoDB kept leaving parts of a batch unprocessed");
         auto done = client_->Call("BatchWriteItem", request, Repeat::kSafe);
         if (!done.ok()) return done.status();
         if (done->error) return ErrorFor(table, "writing", *done->error);
@@ -304,7 +306,9 @@ class DynamoDbEngine final : public Engine {
   std::string Name(const std::string& table) const { return client_->config().table_prefix + table; }
   int64_t Now() const { return clock_->NowMillis(); }
 
-  static void Pause(int round) { std::this_thread::sleep_for(Millis(std::min(20 * (1 << std::min(round, 6)), 1000))); }
+  // Before engine round `round` (1 for the first repeat): layer 2 of
+  // util/retry_policy.h.
+  static void Pause(int round) { std::this_thread::sleep_for(JitteredPause(BackoffStep(kEngineRound, round - 1))); }
 
   Status Failed(const std::string& doing, const ApiError& error) const {
     return Status::IoError(doing + ": DynamoDB said " + error.type + (error.message.empty() ? "" : ": " + error.message));

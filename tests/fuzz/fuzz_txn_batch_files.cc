@@ -1,10 +1,10 @@
-// The transaction and batch file parsers (cli/input_files.h) on any bytes:
+// The transaction and batch file parsers (cli/txn_batch_files.h) on any bytes:
 // they must answer with operations or one InvalidArgument, never crash, and
 // never accept a key that breaks the limits the stores rely on.
 #include <cstdint>
 #include <string_view>
 
-#include "cli/input_files.h"
+#include "cli/txn_batch_files.h"
 #include "fuzz_check.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

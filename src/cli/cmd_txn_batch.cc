@@ -1,9 +1,8 @@
-// transaction, batch-get, batch-set, query.
+// transaction, batch-get, batch-set: many operations from a file or a list.
 #include "cli/args.h"
 #include "cli/command.h"
-#include "cli/input_files.h"
+#include "cli/txn_batch_files.h"
 #include "kvstore/batch.h"
-#include "kvstore/query.h"
 #include "kvstore/txn.h"
 
 namespace kvstore::cli {
@@ -13,15 +12,10 @@ namespace {
 constexpr size_t kMaxTxnFile = 64u << 20;
 constexpr size_t kMaxBatchFile = 1u << 30;
 
-struct BulkArgs {
+struct TxnBatchArgs {
   std::string table;
   std::string file;
   std::vector<std::string> keys;
-  std::string type;
-  std::string prefix;
-  std::string expiring_within;
-  bool no_ttl = false;
-  std::string limit;
 };
 
 // What one operation's result means, for people: "deleted", "6", "2 added".
@@ -53,7 +47,7 @@ Json ResultJson(const TxnOp& op, int64_t r) {
   return doc;
 }
 
-Status RunTransaction(Invocation& inv, const BulkArgs& args) {
+Status RunTransaction(Invocation& inv, const TxnBatchArgs& args) {
   auto text = ReadInputFile("transaction file", args.file, kMaxTxnFile);
   if (!text.ok()) return text.status();
   auto ops = ParseTransaction(*text);
@@ -77,7 +71,7 @@ Status RunTransaction(Invocation& inv, const BulkArgs& args) {
   return Status::Ok();
 }
 
-Status RunBatchGet(Invocation& inv, const BulkArgs& args) {
+Status RunBatchGet(Invocation& inv, const TxnBatchArgs& args) {
   std::vector<std::string> keys = args.keys;
   if (!args.file.empty()) {
     auto text = ReadInputFile("key file", args.file, kMaxBatchFile);
@@ -112,7 +106,7 @@ Status RunBatchGet(Invocation& inv, const BulkArgs& args) {
   return Status::Ok();
 }
 
-Status RunBatchSet(Invocation& inv, const BulkArgs& args) {
+Status RunBatchSet(Invocation& inv, const TxnBatchArgs& args) {
   auto text = ReadInputFile("batch file", args.file, kMaxBatchFile);
   if (!text.ok()) return text.status();
   auto file = ParseBatchFile(*text);
@@ -129,53 +123,10 @@ Status RunBatchSet(Invocation& inv, const BulkArgs& args) {
   return Status::Ok();
 }
 
-Status RunQuery(Invocation& inv, const BulkArgs& args) {
-  QueryOptions options;
-  if (!args.type.empty()) {
-    options.type = ParseItemType(args.type);
-    if (!options.type) {
-      return Status::InvalidArgument("--type '" + args.type + "' must be kv, counter, lock, queue, leader, set or list");
-    }
-  }
-  options.prefix = args.prefix;
-  if (!args.expiring_within.empty()) {
-    auto within = ParseSeconds("--expiring-within", args.expiring_within);
-    if (!within.ok()) return within.status();
-    options.expiring_within = *within;
-  }
-  options.no_ttl = args.no_ttl;
-  auto limit = CountOr("--limit", args.limit, 1'000'000'000, 0);
-  if (!limit.ok()) return limit.status();
-  options.limit = *limit;
-  auto table = inv.table(args.table);
-  if (!table.ok()) return table.status();
-  auto rows = Inspector(*table).Query(options);
-  if (!rows.ok()) return rows.status();
-  int64_t now = inv.NowMillis();
-  if (inv.json()) {
-    Json doc = Json::array();
-    for (const QueryRow& row : *rows) {
-      Json item;
-      item["type"] = ItemTypeName(row.type);
-      PutBytes(item, "name", row.name);
-      item["size"] = row.size;
-      item["ttl"] = SecondsLeft(row.expires_at_ms, now);
-      doc.push_back(item);
-    }
-    inv.out().Document(doc);
-  } else {
-    for (const QueryRow& row : *rows) {
-      std::string ttl = row.expires_at_ms ? SecondsText(*row.expires_at_ms - now) : "-";
-      inv.out().Line(std::string(ItemTypeName(row.type)) + "\t" + row.name + "\t" + std::to_string(row.size) + "\t" + ttl);
-    }
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
-void AddBulkCommands(CommandSet& commands) {
-  auto args = std::make_shared<BulkArgs>();
+void AddTxnBatchCommands(CommandSet& commands) {
+  auto args = std::make_shared<TxnBatchArgs>();
   commands.Add(
       "transaction", "Apply a file of operations atomically (all or none)",
       [args](Invocation& inv) { return RunTransaction(inv, *args); },
@@ -198,19 +149,6 @@ void AddBulkCommands(CommandSet& commands) {
       [args](CLI::App& cmd) {
         cmd.add_option("TABLE", args->table, "table name")->required();
         cmd.add_option("--file", args->file, "the entries; - reads stdin")->required();
-      });
-
-  commands.Add(
-      "query", "List what a table holds: type, name, size, time to live",
-      [args](Invocation& inv) { return RunQuery(inv, *args); },
-      [args](CLI::App& cmd) {
-        cmd.add_option("TABLE", args->table, "table name")->required();
-        cmd.add_option("--type", args->type, "kv, counter, lock, queue, leader, set or list");
-        cmd.add_option("--prefix", args->prefix, "only names starting with this");
-        auto* within =
-            cmd.add_option("--expiring-within", args->expiring_within, "only what expires within this many seconds");
-        cmd.add_flag("--no-ttl", args->no_ttl, "only what never expires")->excludes(within);
-        cmd.add_option("--limit", args->limit, "at most this many rows");
       });
 }
 

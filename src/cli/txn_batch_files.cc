@@ -1,4 +1,4 @@
-#include "cli/input_files.h"
+#include "cli/txn_batch_files.h"
 
 #include <sys/stat.h>
 

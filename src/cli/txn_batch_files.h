@@ -2,8 +2,8 @@
 // transaction documents and batch-set entries. Pure functions over text, so
 // they can be unit-tested and fuzzed. Every error is an InvalidArgument that
 // names the operation or line and the field.
-#ifndef KVSTORE_CLI_INPUT_FILES_H_
-#define KVSTORE_CLI_INPUT_FILES_H_
+#ifndef KVSTORE_CLI_TXN_BATCH_FILES_H_
+#define KVSTORE_CLI_TXN_BATCH_FILES_H_
 
 #include <string>
 #include <string_view>
@@ -36,4 +36,4 @@ std::vector<std::string> ParseKeyLines(std::string_view text);
 
 }  // namespace kvstore::cli
 
-#endif  // KVSTORE_CLI_INPUT_FILES_H_
+#endif  // KVSTORE_CLI_TXN_BATCH_FILES_H_

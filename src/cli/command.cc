@@ -1,0 +1,86 @@
+// The invocation's store and table handles, and the command table (command.h).
+#include "cli/command.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "cli/args.h"
+
+namespace kvstore::cli {
+
+namespace {
+
+// --table-prefix, and KVSTORE_MAX_CLOCK_SKEW (seconds), which overrides the
+// store's default allowance for clocks that disagree
+// (OpenOptions::max_clock_skew).
+Result<OpenOptions> OpenOptionsFor(const GlobalFlags& flags) {
+  OpenOptions options{.table_prefix = flags.table_prefix};
+  const char* skew = std::getenv("KVSTORE_MAX_CLOCK_SKEW");
+  if (skew && *skew) {
+    auto parsed = ParseSeconds("KVSTORE_MAX_CLOCK_SKEW", skew);
+    if (!parsed.ok()) return parsed.status();
+    options.max_clock_skew = *parsed;
+  }
+  return options;
+}
+
+}  // namespace
+
+Result<Store*> Invocation::store() {
+  if (!store_) {
+    auto options = OpenOptionsFor(flags_);
+    if (!options.ok()) return options.status();
+    auto opened = Store::Open(flags_.store, *options);
+    if (!opened.ok()) return opened.status();
+    store_ = std::move(*opened);
+    if (flags_.verbose) {
+      std::fprintf(stderr, "kvstore: store %s\n", flags_.store.empty() ? "(default)" : flags_.store.c_str());
+    }
+  }
+  return store_.get();
+}
+
+Result<Table> Invocation::table(const std::string& name) {
+  table_name_ = name;
+  auto s = store();
+  if (!s.ok()) return s.status();
+  return (*s)->OpenTable(name);
+}
+
+void Invocation::ReportStats() {
+  if (!store_) return;
+  StoreStats s = store_->stats();
+  if (s.counts_requests) {
+    std::fprintf(stderr, "kvstore: %s: %d requests, %d retries, %.1f read units, %.1f write units\n",
+                 s.backend.c_str(), s.requests, s.retries, s.read_units, s.write_units);
+  }
+}
+
+const Clock& Invocation::clock() { return store_ ? store_->clock() : *SystemClock::Shared(); }
+
+Setup TableAnd(const std::string& what, const std::string& help, std::string* table, std::string* name,
+               Setup more) {
+  return [=](CLI::App& cmd) {
+    cmd.add_option("TABLE", *table, "table name")->required();
+    cmd.add_option(what, *name, help)->required();
+    if (more) more(cmd);
+  };
+}
+
+void CommandSet::Add(const std::string& name, const std::string& description, Handler handler, const Setup& setup) {
+  names_.insert(name);
+  if (!only_.empty() && name != only_) return;
+  CLI::App* sub = app_.add_subcommand(name, description);
+  if (setup) setup(*sub);
+  handlers_[sub] = std::move(handler);
+}
+
+const Handler* CommandSet::Chosen() const {
+  for (const CLI::App* sub : app_.get_subcommands()) {
+    auto it = handlers_.find(sub);
+    if (it != handlers_.end()) return &it->second;
+  }
+  return nullptr;
+}
+
+}  // namespace kvstore::cli
