@@ -179,6 +179,10 @@ const char* OperatorText(CompareOp op);
 // empty when there is none: the exclusive end of a prefix range.
 std::string PrefixEnd(std::string prefix);
 
+// The item that `actions` make from nothing: what Update creates when the
+// item is absent (for engines that cannot say so in one statement).
+Item ApplyToAbsent(const Key& key, const std::vector<Action>& actions);
+
 // The UnknownTable every engine reports for a table never created (or
 // dropped): "table 'NAME' does not exist". What to do about it is the
 // caller's to say.

@@ -4,6 +4,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <random>
 #include <set>
@@ -108,6 +110,14 @@ TEST_P(CliTest, KilledTransactionsAreNeverPartlyApplied) {
   std::string file = dir_.File("txn.json");
   std::ofstream(file) << doc << "]";
   std::mt19937 random(7);
+  // Kill within 1.5 times what one whole run takes here, so that most kills
+  // land mid-flight however fast or slow this machine and store are (a
+  // transaction is ~2 ms on the embedded store, several times that on
+  // DynamoDB Local; a fixed window made "enough killed" a coin toss).
+  auto started = std::chrono::steady_clock::now();
+  ASSERT_EQ(Cli({"transaction", "tbl", "--file", file}).exit_code, 0);
+  auto one_run = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+  const auto window = static_cast<unsigned>(std::max<int64_t>(one_run.count() * 3 / 2, 1000));
   int killed = 0;
   for (int round = 0; round < 40; ++round) {
     pid_t pid = fork();
@@ -118,7 +128,7 @@ TEST_P(CliTest, KilledTransactionsAreNeverPartlyApplied) {
       execl(KVSTORE_BIN, KVSTORE_BIN, "--store", store_.c_str(), "transaction", "tbl", "--file", file.c_str(), nullptr);
       _exit(127);
     }
-    usleep(random() % 12'000);
+    usleep(random() % window);
     kill(pid, SIGKILL);
     int status = 0;
     waitpid(pid, &status, 0);

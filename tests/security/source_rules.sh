@@ -7,7 +7,7 @@ broken() { echo "source_rules: $1" >&2; fail=1; }
 
 # 1. SQL text is built only from fixed C strings: SqlBuilder::Add takes a
 #    const char*, so input could only get in through .c_str() or .data().
-grep -n 'Add([^;]*\(c_str\|data\)()' src/storage/sqlite/*.cc src/storage/sqlite/*.h && broken "SQL text from a string"
+grep -n 'Add([^;]*\(c_str\|data\)()' src/storage/sql/*.cc src/storage/sql/*.h src/storage/sqlite/*.cc src/storage/sqlite/*.h && broken "SQL text from a string"
 # 2. Only the statement cache and the fixed schema/pragma code hand SQL to SQLite.
 grep -rln 'sqlite3_prepare\|sqlite3_exec' src | grep -v -e 'src/storage/sqlite/statement.cc' -e 'src/storage/sqlite/sqlite_db.cc' &&
   broken "SQL handed to SQLite outside statement.cc and sqlite_db.cc"

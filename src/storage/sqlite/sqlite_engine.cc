@@ -7,13 +7,17 @@
 #include <mutex>
 #include <random>
 
+#include "storage/sql/sql_builder.h"
 #include "storage/sqlite/change_watch.h"
-#include "storage/sqlite/sql_builder.h"
 #include "storage/sqlite/sqlite_db.h"
 #include "storage/sqlite/statement.h"
 
 namespace kvstore::storage::sqlite {
 namespace {
+
+using sql::ColumnValues;
+using sql::kItemColumns;
+using sql::SqlBuilder;
 
 // Expired items are removed in small batches by a write now and then, so no
 // one command pays for a big clean-up and nobody has to run one.

@@ -60,4 +60,19 @@ sqlite3_stmt* StatementCache::Get(const std::string& sql, int* rc) {
   return stmt;
 }
 
+Item ReadItem(const Statement& stmt, int first) {
+  Item item;
+  item.key.partition = stmt.Blob(first);
+  item.key.sort = stmt.Blob(first + 1);
+  item.kind = stmt.OptionalBlob(first + 2);
+  item.value = stmt.OptionalBlob(first + 3);
+  item.number = stmt.OptionalInt(first + 4);
+  item.owner = stmt.OptionalBlob(first + 5);
+  item.deadline = stmt.OptionalInt(first + 6);
+  item.count = stmt.OptionalInt(first + 7);
+  item.expires_at = stmt.OptionalInt(first + 8);
+  item.version = stmt.Int(first + 9);
+  return item;
+}
+
 }  // namespace kvstore::storage::sqlite

@@ -13,15 +13,13 @@
 #include <variant>
 #include <vector>
 
+#include "storage/engine.h"
+#include "storage/sql/sql_value.h"
+
 namespace kvstore::storage::sqlite {
 
-// Strings are bound as BLOBs so that they sort by bytes and never mix with
-// TEXT (SQLite orders every TEXT before every BLOB). Table names are the one
-// TEXT column.
-struct Text {
-  std::string s;
-};
-using SqlValue = std::variant<std::monostate, int64_t, std::string, Text>;
+using sql::SqlValue;
+using sql::Text;
 
 class Statement {
  public:
@@ -63,6 +61,10 @@ class StatementCache {
   sqlite3* db_;
   std::unordered_map<std::string, sqlite3_stmt*> statements_;
 };
+
+// Reads an Item from a row whose columns start at `first` in the order of
+// sql::kItemColumns.
+Item ReadItem(const Statement& stmt, int first);
 
 }  // namespace kvstore::storage::sqlite
 

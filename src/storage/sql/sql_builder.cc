@@ -1,24 +1,9 @@
-#include "storage/sqlite/sql_builder.h"
+#include "storage/sql/sql_builder.h"
 
 #include <charconv>
 #include <string>
 
-namespace kvstore::storage::sqlite {
-
-Item ReadItem(const Statement& stmt, int first) {
-  Item item;
-  item.key.partition = stmt.Blob(first);
-  item.key.sort = stmt.Blob(first + 1);
-  item.kind = stmt.OptionalBlob(first + 2);
-  item.value = stmt.OptionalBlob(first + 3);
-  item.number = stmt.OptionalInt(first + 4);
-  item.owner = stmt.OptionalBlob(first + 5);
-  item.deadline = stmt.OptionalInt(first + 6);
-  item.count = stmt.OptionalInt(first + 7);
-  item.expires_at = stmt.OptionalInt(first + 8);
-  item.version = stmt.Int(first + 9);
-  return item;
-}
+namespace kvstore::storage::sql {
 
 SqlBuilder::SqlBuilder(int64_t now) : now_(now) {
   // Every statement is built afresh per call (its text is then the cache
@@ -133,23 +118,4 @@ std::vector<SqlValue> ColumnValues(const Item& item) {
   return values;
 }
 
-Item ApplyToAbsent(const Key& key, const std::vector<Action>& actions) {
-  Item item;
-  item.key = key;
-  for (const Action& a : actions) {
-    switch (a.op) {
-      case Action::Op::kSet: item.Set(a.attr, a.value); break;
-      case Action::Op::kAdd: {
-        AttrValue current = item.Get(a.attr);
-        const int64_t* base = std::get_if<int64_t>(&current);
-        const int64_t* delta = std::get_if<int64_t>(&a.value);
-        item.Set(a.attr, (base ? *base : 0) + (delta ? *delta : 0));
-        break;
-      }
-      case Action::Op::kRemove: item.Set(a.attr, std::monostate{}); break;
-    }
-  }
-  return item;
-}
-
-}  // namespace kvstore::storage::sqlite
+}  // namespace kvstore::storage::sql

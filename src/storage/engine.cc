@@ -1,5 +1,5 @@
-// Item attribute access, the builders of conditions and write ops, and the
-// one UnknownTable message.
+// engine.h's helpers: item attribute access, the builders of conditions and
+// write ops, applying actions to an absent item, the one UnknownTable message.
 #include "storage/engine.h"
 
 namespace kvstore::storage {
@@ -193,6 +193,25 @@ WriteOp WriteOp::Check(Key key, Condition condition) {
   op.key = std::move(key);
   op.condition = std::move(condition);
   return op;
+}
+
+Item ApplyToAbsent(const Key& key, const std::vector<Action>& actions) {
+  Item item;
+  item.key = key;
+  for (const Action& a : actions) {
+    switch (a.op) {
+      case Action::Op::kSet: item.Set(a.attr, a.value); break;
+      case Action::Op::kAdd: {
+        AttrValue current = item.Get(a.attr);
+        const int64_t* base = std::get_if<int64_t>(&current);
+        const int64_t* delta = std::get_if<int64_t>(&a.value);
+        item.Set(a.attr, (base ? *base : 0) + (delta ? *delta : 0));
+        break;
+      }
+      case Action::Op::kRemove: item.Set(a.attr, std::monostate{}); break;
+    }
+  }
+  return item;
 }
 
 }  // namespace kvstore::storage

@@ -1,30 +1,29 @@
 // Builds the SQL for the storage interface's conditional writes: conditions
 // become WHERE expressions and actions become SET expressions, with every
 // value a bound parameter (?1, ?2, ...). Column names come only from the Attr
-// enum, never from input.
+// enum, never from input. Engine-neutral: any SQL engine storing items in
+// one row per item with the columns of kItemColumns can use it (SQLite
+// today; a PostgreSQL engine would number its placeholders $1, $2, ...).
 //
 // "Live" means not expired: expires_at is NULL or later than now. A row
 // that exists but is not live is treated as absent, so a condition on a
 // physical row becomes
 //     CASE WHEN live THEN <condition on the row> ELSE <condition when absent> END
-#ifndef KVSTORE_STORAGE_SQLITE_SQL_BUILDER_H_
-#define KVSTORE_STORAGE_SQLITE_SQL_BUILDER_H_
+#ifndef KVSTORE_STORAGE_SQL_SQL_BUILDER_H_
+#define KVSTORE_STORAGE_SQL_SQL_BUILDER_H_
 
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "storage/engine.h"
-#include "storage/sqlite/statement.h"
+#include "storage/sql/sql_value.h"
 
-namespace kvstore::storage::sqlite {
+namespace kvstore::storage::sql {
 
-// The item columns in the order ReadItem expects them.
+// The item columns, in the order rows are read back into Items.
 inline constexpr const char* kItemColumns =
     "pk, sk, kind, value, num, owner, deadline, cnt, expires_at, version";
-
-// Reads an Item from a row whose columns start at `first` in kItemColumns order.
-Item ReadItem(const Statement& stmt, int first);
 
 class SqlBuilder {
  public:
@@ -69,10 +68,6 @@ class SqlBuilder {
 // (kind ... expires_at), as parameters.
 std::vector<SqlValue> ColumnValues(const Item& item);
 
-// The item that `actions` make from nothing: what Update creates when the
-// item is absent.
-Item ApplyToAbsent(const Key& key, const std::vector<Action>& actions);
+}  // namespace kvstore::storage::sql
 
-}  // namespace kvstore::storage::sqlite
-
-#endif  // KVSTORE_STORAGE_SQLITE_SQL_BUILDER_H_
+#endif  // KVSTORE_STORAGE_SQL_SQL_BUILDER_H_
