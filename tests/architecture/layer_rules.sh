@@ -7,25 +7,20 @@ fail=0
 
 # includes FILES...: "file:line:header" for every project #include "..."
 includes() { grep -Hn '^#include "' "$@" | sed 's/#include "\(.*\)".*/\1/'; }
-# refuse WHAT PATTERN FILES...: every include of FILES matching PATTERN breaks WHAT
-refuse() {
-  what=$1 pattern=$2
-  shift 2
-  found=$(includes "$@" | grep -E ":[0-9]+:($pattern)") || return 0
+# report WHAT GREP_MODE PATTERN FILES...: the includes of FILES that grep
+# GREP_MODE (-E: matching, -vE: not matching) PATTERN selects break rule WHAT.
+report() {
+  what=$1 mode=$2 pattern=$3
+  shift 3
+  found=$(includes "$@" | grep $mode ":[0-9]+:($pattern)") || return 0
   echo "layer_rules: $what:" >&2
   echo "$found" | sed 's/^/  /' >&2
   fail=1
 }
-
-# allow WHAT PATTERN FILES...: every include of FILES not matching PATTERN breaks WHAT
-allow() {
-  what=$1 pattern=$2
-  shift 2
-  found=$(includes "$@" | grep -vE ":[0-9]+:($pattern)") || return 0
-  echo "layer_rules: $what:" >&2
-  echo "$found" | sed 's/^/  /' >&2
-  fail=1
-}
+# refuse WHAT PATTERN FILES...: includes matching PATTERN break WHAT.
+refuse() { what=$1 pattern=$2; shift 2; report "$what" -E "$pattern" "$@"; }
+# allow WHAT PATTERN FILES...: includes not matching PATTERN break WHAT.
+allow() { what=$1 pattern=$2; shift 2; report "$what" -vE "$pattern" "$@"; }
 
 cli=$(find src/cli -name '*.cc' -o -name '*.h')
 primitives=$(find src/primitives -name '*.cc' -o -name '*.h')
