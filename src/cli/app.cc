@@ -67,6 +67,22 @@ void DeclareGlobalFlags(CLI::App& app, GlobalOptions& global) {
   app.fallthrough();
 }
 
+}  // namespace
+
+// The command families, each defined in its cmd_*.cc: the one list a new
+// family joins.
+void AddTableCommands(CommandSet& commands);
+void AddKvCommands(CommandSet& commands);
+void AddCounterCommands(CommandSet& commands);
+void AddLockCommands(CommandSet& commands);
+void AddQueueCommands(CommandSet& commands);
+void AddLeaderCommands(CommandSet& commands);
+void AddCollectionCommands(CommandSet& commands);
+void AddTxnBatchCommands(CommandSet& commands);
+void AddQueryCommands(CommandSet& commands);
+
+namespace {
+
 void AddEveryCommand(CommandSet& commands) {
   AddTableCommands(commands);
   AddKvCommands(commands);

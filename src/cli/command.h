@@ -96,16 +96,6 @@ class CommandSet {
 Setup TableAnd(const std::string& what, const std::string& help, std::string* table, std::string* name,
                Setup more = {});
 
-void AddTableCommands(CommandSet& commands);
-void AddKvCommands(CommandSet& commands);
-void AddCounterCommands(CommandSet& commands);
-void AddLockCommands(CommandSet& commands);
-void AddQueueCommands(CommandSet& commands);
-void AddLeaderCommands(CommandSet& commands);
-void AddCollectionCommands(CommandSet& commands);
-void AddTxnBatchCommands(CommandSet& commands);
-void AddQueryCommands(CommandSet& commands);
-
 }  // namespace kvstore::cli
 
 #endif  // KVSTORE_CLI_COMMAND_H_

@@ -1,55 +1,30 @@
-// The storage interface's contract, run against every engine. A new engine
-// joins by adding itself to Engines() below.
+// The storage interface's contract, run against every engine of
+// testing::TestStores() (a new engine joins by adding itself there).
 #include <gtest/gtest.h>
 
-#include <functional>
 #include <memory>
 
-#include <random>
 
-#include "storage/dynamodb/dynamodb_engine.h"
+#include "engine_table.h"
 #include "storage/engine.h"
-#include "storage/sqlite/sqlite_engine.h"
+#include "store_url.h"
+#include "testing/stores.h"
 #include "testing/temp_dir.h"
 
 namespace kvstore::storage {
 namespace {
 
-using Opener = std::function<std::unique_ptr<Engine>(std::shared_ptr<Clock>, const std::string& dir)>;
-
-struct EngineKind {
-  std::string name;
-  Opener open;
-};
-
-void PrintTo(const EngineKind& kind, std::ostream* os) { *os << kind.name; }
-
-// DynamoDB runs against the endpoint KVSTORE_TEST_DYNAMODB names
-// (scripts/test.sh starts DynamoDB Local and sets it). Without it the DynamoDB
-// tests fail rather than pass unseen. Each test gets tables of its own.
-std::vector<EngineKind> Engines() {
-  std::vector<EngineKind> kinds = {{"sqlite", [](std::shared_ptr<Clock> clock, const std::string& dir) {
-                                      auto engine = sqlite::OpenSqliteEngine({.path = dir + "/store.db", .clock = std::move(clock)});
-                                      EXPECT_TRUE(engine.ok()) << engine.status().ToString();
-                                      return std::move(*engine);
-                                    }}};
-  kinds.push_back({"dynamodb", [](std::shared_ptr<Clock> clock, const std::string&) -> std::unique_ptr<Engine> {
-                       const char* endpoint = std::getenv("KVSTORE_TEST_DYNAMODB");
-                       if (endpoint == nullptr || *endpoint == '\0') {
-                         ADD_FAILURE() << "KVSTORE_TEST_DYNAMODB is not set: run the tests with scripts/test.sh, "
-                                          "which starts DynamoDB Local";
-                         return nullptr;
-                       }
-                       dynamodb::AwsConfig config;
-                       config.credentials = {"kvstoretest", "kvstoretestsecret", ""};  // DynamoDB Local: letters and digits only
-                       config.region = "us-east-1";
-                       config.endpoint = endpoint;
-                       config.table_prefix = "t" + std::to_string(std::random_device{}()) + "-";
-                       auto engine = dynamodb::OpenDynamoDbEngine(config, std::move(clock));
-                       EXPECT_TRUE(engine.ok()) << engine.status().ToString();
-                       return engine.ok() ? std::move(*engine) : nullptr;
-                     }});
-  return kinds;
+// Each store of TestStores() (tests/testing/stores.h), opened through the
+// engine table as Store::Open would, on a clock the test moves.
+std::unique_ptr<Engine> OpenEngine(const std::string& kind, std::shared_ptr<Clock> clock, const std::string& dir) {
+  std::string url_text = testing::PrepareStore(kind, dir + "/store.db");
+  if (url_text.empty()) return nullptr;  // PrepareStore reported why
+  auto url = ParseStoreUrl(url_text);
+  EXPECT_TRUE(url.ok()) << url.status().ToString();
+  if (!url.ok()) return nullptr;
+  auto engine = FindEngine(url->scheme)->open(*url, OpenOptions{}, std::move(clock));
+  EXPECT_TRUE(engine.ok()) << engine.status().ToString();
+  return engine.ok() ? std::move(*engine) : nullptr;
 }
 
 const std::string kTable = "things";
@@ -62,10 +37,10 @@ Item MakeItem(std::string partition, std::string sort, std::string value) {
   return item;
 }
 
-class EngineTest : public ::testing::TestWithParam<EngineKind> {
+class EngineTest : public ::testing::TestWithParam<testing::StoreKind> {
  protected:
   void SetUp() override {
-    engine_ = GetParam().open(clock_, dir_.path());
+    engine_ = OpenEngine(GetParam(), clock_, dir_.path());
     ASSERT_NE(engine_, nullptr);
     Status created = engine_->CreateTable(kTable, {});
     ASSERT_TRUE(created.ok()) << created.ToString();
@@ -433,8 +408,7 @@ TEST_P(EngineTest, TablesAreIsolated) {
   EXPECT_TRUE(engine_->Get("second", {"p", "s"}).status().Is(Status::Code::kNotFound));
 }
 
-INSTANTIATE_TEST_SUITE_P(AllEngines, EngineTest, ::testing::ValuesIn(Engines()),
-                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(AllEngines, EngineTest, ::testing::ValuesIn(testing::TestStores()), testing::StoreKindName);
 
 }  // namespace
 }  // namespace kvstore::storage

@@ -6,14 +6,12 @@
 
 namespace kvstore::testing {
 
-void PrintTo(StoreKind kind, std::ostream* os) { *os << (kind == StoreKind::kSqlite ? "sqlite" : "dynamodb"); }
+std::vector<StoreKind> TestStores() { return {"sqlite", "dynamodb"}; }
 
-std::string StoreKindName(const ::testing::TestParamInfo<StoreKind>& info) {
-  return info.param == StoreKind::kSqlite ? "sqlite" : "dynamodb";
-}
+std::string StoreKindName(const ::testing::TestParamInfo<StoreKind>& info) { return info.param; }
 
 std::string PrepareStore(StoreKind kind, const std::string& sqlite_path) {
-  if (kind == StoreKind::kSqlite) return "sqlite:" + sqlite_path;
+  if (kind == "sqlite") return "sqlite:" + sqlite_path;
   const char* endpoint = getenv("KVSTORE_TEST_DYNAMODB");
   if (endpoint == nullptr || *endpoint == '\0') {
     ADD_FAILURE() << "KVSTORE_TEST_DYNAMODB is not set: run the tests with scripts/test.sh, which starts DynamoDB Local";

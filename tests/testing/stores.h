@@ -5,14 +5,17 @@
 
 #include <gtest/gtest.h>
 
-#include <ostream>
 #include <string>
+#include <vector>
 
 namespace kvstore::testing {
 
-enum class StoreKind { kSqlite, kDynamoDb };
+// A store's engine scheme: "sqlite" or "dynamodb".
+using StoreKind = std::string;
 
-void PrintTo(StoreKind kind, std::ostream* os);
+// Every store the suites run on. A new engine joins the conformance suite and
+// every library and CLI suite by adding itself here (and to PrepareStore).
+std::vector<StoreKind> TestStores();
 std::string StoreKindName(const ::testing::TestParamInfo<StoreKind>& info);
 
 // The store URL for one test. For DynamoDB it also sets, for this process
@@ -20,10 +23,8 @@ std::string StoreKindName(const ::testing::TestParamInfo<StoreKind>& info);
 // the test's own; empty (and a test failure) without KVSTORE_TEST_DYNAMODB.
 std::string PrepareStore(StoreKind kind, const std::string& sqlite_path);
 
-#define KVSTORE_ON_EVERY_STORE(fixture)                                                                          \
-  INSTANTIATE_TEST_SUITE_P(Stores, fixture,                                                                      \
-                           ::testing::Values(::kvstore::testing::StoreKind::kSqlite,                             \
-                                             ::kvstore::testing::StoreKind::kDynamoDb),                          \
+#define KVSTORE_ON_EVERY_STORE(fixture)                                                                 \
+  INSTANTIATE_TEST_SUITE_P(Stores, fixture, ::testing::ValuesIn(::kvstore::testing::TestStores()),      \
                            ::kvstore::testing::StoreKindName)
 
 }  // namespace kvstore::testing
