@@ -23,6 +23,10 @@ inline constexpr size_t kMaxValue = 256 * 1024;
 // Operations in one transaction, and item writes one transaction may make
 // (DynamoDB's TransactWriteItems takes 100).
 inline constexpr size_t kMaxTxnOps = 100;
+// Members or values one set or list call changes atomically (one
+// transaction, less the set's or list's header): larger sadd/srem/lpush/rpush
+// calls apply in chunks of this many; lpop/rpop take at most this many.
+inline constexpr size_t kMaxAtomicValues = kMaxTxnOps - 1;
 // The longest duration accepted anywhere (a TTL, a wait, a delay): 10 years.
 inline constexpr int64_t kMaxDurationMillis = int64_t{10} * 365 * 24 * 3600 * 1000;
 

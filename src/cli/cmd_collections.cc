@@ -2,6 +2,7 @@
 // lpop, rpop, lrange, llen).
 #include "cli/args.h"
 #include "cli/command.h"
+#include "kvstore/limits.h"
 #include "kvstore/list.h"
 #include "kvstore/set.h"
 
@@ -104,7 +105,7 @@ Status RunPush(Invocation& inv, const CollectionArgs& args, End end) {
 }
 
 Status RunPop(Invocation& inv, const CollectionArgs& args, End end) {
-  auto count = CountOr("--count", args.count, 99, 1);
+  auto count = CountOr("--count", args.count, kMaxAtomicValues, 1);
   if (!count.ok()) return count.status();
   auto table = inv.table(args.table);
   if (!table.ok()) return table.status();
@@ -139,7 +140,7 @@ Setup Items(const std::shared_ptr<CollectionArgs>& args, const std::string& what
 }
 
 Setup PopCount(const std::shared_ptr<CollectionArgs>& args) {
-  return [args](CLI::App& cmd) { cmd.add_option("--count", args->count, "how many (default 1, at most 99)"); };
+  return [args](CLI::App& cmd) { cmd.add_option("--count", args->count, "how many (default 1, at most " + std::to_string(kMaxAtomicValues) + ")"); };
 }
 
 }  // namespace

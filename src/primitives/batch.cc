@@ -10,20 +10,16 @@
 
 namespace kvstore {
 
-namespace {
-
-constexpr size_t kGetChunk = 100;  // BatchGetItem's limit
-constexpr size_t kSetChunk = 25;   // BatchWriteItem's limit
-
-}  // namespace
+using storage::kBatchGetKeys;
+using storage::kBatchWriteOps;
 
 Result<std::vector<std::optional<Entry>>> Batch::GetMany(const std::vector<std::string>& keys) {
   for (const std::string& key : keys) KVSTORE_RETURN_IF_ERROR(storage::ValidateName("key", key));
   std::vector<std::optional<Entry>> entries;
   entries.reserve(keys.size());
-  for (size_t start = 0; start < keys.size(); start += kGetChunk) {
+  for (size_t start = 0; start < keys.size(); start += kBatchGetKeys) {
     std::vector<storage::Key> chunk;
-    for (size_t i = start; i < std::min(keys.size(), start + kGetChunk); ++i) chunk.push_back(layout::KeyOf(keys[i]));
+    for (size_t i = start; i < std::min(keys.size(), start + kBatchGetKeys); ++i) chunk.push_back(layout::KeyOf(keys[i]));
     auto items = table_.engine().BatchGet(table_.name(), chunk);
     if (!items.ok()) return items.status();
     for (const std::optional<storage::Item>& item : *items) {
@@ -48,9 +44,9 @@ Result<size_t> Batch::SetMany(const std::vector<BatchEntry>& entries,
     if (!st.ok()) return Status::InvalidArgument(name(i) + ": " + st.message());
   }
   int64_t now = table_.clock().NowMillis();
-  for (size_t start = 0; start < entries.size(); start += kSetChunk) {
+  for (size_t start = 0; start < entries.size(); start += kBatchWriteOps) {
     std::vector<storage::WriteOp> chunk;
-    for (size_t i = start; i < std::min(entries.size(), start + kSetChunk); ++i) {
+    for (size_t i = start; i < std::min(entries.size(), start + kBatchWriteOps); ++i) {
       storage::Item item;
       item.key = layout::KeyOf(entries[i].key);
       item.kind = std::string(layout::kKindValue);

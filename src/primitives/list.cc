@@ -24,7 +24,6 @@ using storage::WriteOp;
 
 namespace {
 
-constexpr size_t kChunk = kMaxTxnOps - 1;  // one slot is the header's
 constexpr size_t kPage = 1000;
 
 struct Header {
@@ -102,8 +101,8 @@ Result<size_t> Lists::Push(std::string_view list, End end, const std::vector<std
   if (values.empty()) return Status::InvalidArgument("give at least one value");
   for (const std::string& v : values) KVSTORE_RETURN_IF_ERROR(storage::ValidateValue("value", v));
   size_t length = 0;
-  for (size_t start = 0; start < values.size(); start += kChunk) {
-    std::vector<std::string> chunk(values.begin() + start, values.begin() + std::min(values.size(), start + kChunk));
+  for (size_t start = 0; start < values.size(); start += kMaxAtomicValues) {
+    std::vector<std::string> chunk(values.begin() + start, values.begin() + std::min(values.size(), start + kMaxAtomicValues));
     auto n = PushChunk(table_, list, end, chunk);
     if (!n.ok()) return n.status();
     length = *n;
@@ -113,7 +112,9 @@ Result<size_t> Lists::Push(std::string_view list, End end, const std::vector<std
 
 Result<std::vector<std::string>> Lists::Pop(std::string_view list, End end, size_t count) {
   KVSTORE_RETURN_IF_ERROR(ValidateList(list));
-  if (count == 0 || count > kChunk) return Status::InvalidArgument("count must be from 1 to 99");
+  if (count == 0 || count > kMaxAtomicValues) {
+    return Status::InvalidArgument("count must be from 1 to " + std::to_string(kMaxAtomicValues));
+  }
   using Values = std::vector<std::string>;
   return RetryOnConflict<Values>(table_.clock(), "popping from list " + Quote(list),
                                  [&]() -> Result<std::optional<Values>> {

@@ -24,9 +24,6 @@ using storage::WriteOp;
 
 namespace {
 
-// Members per transaction: one slot is the header's.
-constexpr size_t kChunk = kMaxTxnOps - 1;
-
 Status Validate(std::string_view set, const std::vector<std::string>& members) {
   KVSTORE_RETURN_IF_ERROR(storage::ValidateName("set name", set));
   if (members.empty()) return Status::InvalidArgument("give at least one member");
@@ -64,9 +61,9 @@ Result<size_t> Change(const Table& table, std::string_view set, const std::vecto
   KVSTORE_RETURN_IF_ERROR(Validate(set, members));
   std::vector<std::string> distinct = Distinct(members);
   size_t changed = 0;
-  for (size_t start = 0; start < distinct.size(); start += kChunk) {
+  for (size_t start = 0; start < distinct.size(); start += kMaxAtomicValues) {
     std::vector<std::string> chunk(distinct.begin() + start,
-                                   distinct.begin() + std::min(distinct.size(), start + kChunk));
+                                   distinct.begin() + std::min(distinct.size(), start + kMaxAtomicValues));
     auto n = ChangeChunk(table, set, chunk, change);
     if (!n.ok()) return n.status();
     changed += *n;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "kvstore/clock.h"
+#include "kvstore/limits.h"
 #include "kvstore/list.h"
 #include "storage/engine.h"
 
@@ -33,7 +34,7 @@ storage::Item PlanValueItem(std::string_view key, std::string value, std::option
 
 enum class SetChange { kAdd, kRemove };
 
-// Adds or removes `members` (distinct, at most kMaxTxnOps - 1) of `set`;
+// Adds or removes `members` (distinct, at most kMaxAtomicValues) of `set`;
 // `present[i]` says whether members[i] was read present. Every member gets a
 // write (put if absent / delete if present) or a check that it is still as
 // read, so the number changed (`result`) is exact at commit, and the header
@@ -41,7 +42,7 @@ enum class SetChange { kAdd, kRemove };
 WritePlan PlanSetChange(std::string_view set, const std::vector<std::string>& members,
                         const std::vector<bool>& present, SetChange change);
 
-// Pushes `values` (at most kMaxTxnOps - 1) at one end of `list`, whose header
+// Pushes `values` (at most kMaxAtomicValues) at one end of `list`, whose header
 // was read as `header` (empty: no header yet). The header write comes first,
 // on condition it is still as read, so two pushers never take one index;
 // `result` is the new length.

@@ -168,6 +168,11 @@ struct TransactOutcome {
   size_t failed_index = 0;
 };
 
+// The sizes of DynamoDB's BatchGetItem and BatchWriteItem: a caller that
+// hands BatchGet / BatchWrite at most this many costs one request per call.
+inline constexpr size_t kBatchGetKeys = 100;
+inline constexpr size_t kBatchWriteOps = 25;
+
 // The attribute's name in the stored item: the SQLite column and the
 // DynamoDB attribute are spelled the same.
 const char* AttrName(Attr attr);

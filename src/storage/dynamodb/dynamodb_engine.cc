@@ -24,8 +24,6 @@ namespace kvstore::storage::dynamodb {
 namespace {
 
 constexpr int kExpiredRetries = 5;
-constexpr size_t kBatchGetChunk = 100;
-constexpr size_t kBatchWriteChunk = 25;
 
 std::string RandomToken() {
   char buf[33];
@@ -117,10 +115,10 @@ class DynamoDbEngine final : public Engine {
     std::lock_guard lock(mu_);
     std::map<std::string, std::optional<Item>> found;
     if (keys.empty()) KVSTORE_RETURN_IF_ERROR(TableExists(table));
-    for (size_t start = 0; start < keys.size(); start += kBatchGetChunk) {
+    for (size_t start = 0; start < keys.size(); start += kBatchGetKeys) {
       Json wanted = Json::array();
       std::set<std::string> seen;
-      for (size_t i = start; i < std::min(keys.size(), start + kBatchGetChunk); ++i) {
+      for (size_t i = start; i < std::min(keys.size(), start + kBatchGetKeys); ++i) {
         if (seen.insert(keys[i].partition + '\0' + keys[i].sort).second) wanted.push_back(KeyJson(keys[i]));
       }
       Json request = {{"RequestItems", {{Name(table), {{"Keys", wanted}, {"ConsistentRead", true}}}}}};
@@ -277,9 +275,9 @@ class DynamoDbEngine final : public Engine {
 
   Status BatchWrite(const std::string& table, const std::vector<WriteOp>& ops) override {
     std::lock_guard lock(mu_);
-    for (size_t start = 0; start < ops.size(); start += kBatchWriteChunk) {
+    for (size_t start = 0; start < ops.size(); start += kBatchWriteOps) {
       Json writes = Json::array();
-      for (size_t i = start; i < std::min(ops.size(), start + kBatchWriteChunk); ++i) {
+      for (size_t i = start; i < std::min(ops.size(), start + kBatchWriteOps); ++i) {
         if (ops[i].type == WriteOp::Type::kDelete) {
           writes.push_back({{"DeleteRequest", {{"Key", KeyJson(ops[i].key)}}}});
         } else {
