@@ -14,17 +14,17 @@
 namespace kvstore {
 
 // Runs attempt() until it returns a value (done) or an error. An empty
-// optional means "lost a race, try again": the first retries are immediate,
-// later ones back off; after 10 s of conflicts the store is too contended.
+// optional means "lost a race, try again": the first kConflictImmediateRetries
+// are immediate, later ones back off; after 10 s of conflicts the store is
+// too contended.
 template <typename T, typename Attempt>
 Result<T> RetryOnConflict(const Clock& clock, const std::string& what, Attempt attempt) {
-  constexpr int kImmediateRetries = 3;
   Backoff backoff(clock, Millis(10'000), kConflictRetry);
   for (int tries = 0;; ++tries) {
     Result<std::optional<T>> result = attempt();
     if (!result.ok()) return result.status();
     if (*result) return std::move(**result);
-    if (tries >= kImmediateRetries && !backoff.Pause()) {
+    if (tries >= kConflictImmediateRetries && !backoff.Pause()) {
       return Status::IoError(what + " kept conflicting with other writers for 10 s; try again");
     }
   }

@@ -22,7 +22,7 @@
 // 4. A conflict (primitives/retry.h, RetryOnConflict, kConflictRetry): an
 //    optimistic read-then-write whose condition failed because another
 //    writer got there first (sets, lists, transactions, queue delivery).
-//    Three immediate tries, then pauses, for up to 10 s.
+//    kConflictImmediateRetries immediate tries, then pauses, for up to 10 s.
 // 5. A wait (primitives/backoff.h, Backoff, kWaitPoll): --wait loops polling
 //    for a lock, a message or a slot, woken early by the store's ChangeWatch
 //    where it has one. Not a failure at all: the caller asked to wait.
@@ -51,6 +51,11 @@ inline constexpr int kRequestAttempts = 6;
 inline constexpr BackoffSchedule kEngineRound{std::chrono::milliseconds(20), std::chrono::milliseconds(1'000)};
 inline constexpr int kEngineRounds = 20;
 inline constexpr BackoffSchedule kConflictRetry{std::chrono::milliseconds(2), std::chrono::milliseconds(50)};
+// A lost race means the other writer has already committed, so a fresh read
+// usually wins at once: pausing (a millisecond at least) on the embedded
+// store, where a queue pop takes ~70 us, would idle contending poppers.
+// Pauses start only when races keep being lost.
+inline constexpr int kConflictImmediateRetries = 10;
 inline constexpr BackoffSchedule kWaitPoll{std::chrono::milliseconds(2), std::chrono::milliseconds(50)};
 
 // The step before retry number `retry` (0 for the first retry).
