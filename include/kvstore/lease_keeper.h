@@ -22,7 +22,8 @@
 //
 // Thread safety: lost(), lost_reason(), token() and Release() may be called
 // from any thread while the keeper renews. `on_lost` runs on the keeper's
-// thread.
+// thread; it may call Release() but must not destroy the keeper. The Store
+// the lease's table came from must outlive the keeper.
 #ifndef KVSTORE_LEASE_KEEPER_H_
 #define KVSTORE_LEASE_KEEPER_H_
 
@@ -78,8 +79,10 @@ class LeaseKeeper {
   Status lost_reason() const;
 
   // Stops renewing and gives the lease up. Ok also when it was given up
-  // before; ConditionFailed when the lease had been lost; IoError when the
-  // store failed (the lease then runs out at its TTL).
+  // before. Once the lease was lost: lost_reason() (ConditionFailed, or
+  // IoError when the store stopped answering), however often it is called.
+  // IoError when the release itself failed (the lease then runs out at its
+  // TTL).
   Status Release();
 
  private:

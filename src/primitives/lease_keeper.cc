@@ -20,10 +20,16 @@ class LeaseKeeper::Renewer {
         clock_(clock),
         options_(std::move(options)),
         lease_ends_(clock.ElapsedMillis() + (expires_at_ms - clock.NowMillis())) {
+    // The thread's first step takes mu_, so it sees keeper_id_ set.
+    std::lock_guard lock(mu_);
     thread_ = std::thread([this] { Run(); });
+    keeper_id_ = thread_.get_id();
   }
 
-  ~Renewer() { Stop(); }
+  ~Renewer() {
+    RequestStop();
+    JoinOnce();
+  }
 
   bool lost() const { return lost_.load(); }
 
@@ -32,13 +38,16 @@ class LeaseKeeper::Renewer {
     return lost_reason_;
   }
 
-  // Stops the thread (idempotent), then gives the lease up once.
+  // Stops the thread, then gives the lease up once. From on_lost (the
+  // keeper's own thread) it cannot wait for that thread, and need not: the
+  // thread renews no more once it has reported the loss.
   Status Release() {
-    Stop();
+    RequestStop();
+    if (std::this_thread::get_id() != keeper_id_) JoinOnce();
+    if (lost()) return lost_reason();  // nothing of ours to give up, however often asked
     std::lock_guard lock(release_mu_);
     if (released_) return Status::Ok();
     released_ = true;
-    if (lost()) return lost_reason();
     return lease_->Release();
   }
 
@@ -82,13 +91,18 @@ class LeaseKeeper::Renewer {
     return wake_.wait_for(lock, duration, [this] { return stopped_; });
   }
 
-  void Stop() {
+  void RequestStop() {
     {
       std::lock_guard lock(mu_);
       stopped_ = true;
     }
     wake_.notify_all();
-    if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+  }
+
+  // Waits for the thread to end; callers other than the thread itself only.
+  void JoinOnce() {
+    std::lock_guard lock(join_mu_);
+    if (thread_.joinable()) thread_.join();
   }
 
   std::shared_ptr<RenewableLease> lease_;
@@ -102,7 +116,9 @@ class LeaseKeeper::Renewer {
   Status lost_reason_;
   std::mutex release_mu_;
   bool released_ = false;
+  std::mutex join_mu_;
   std::thread thread_;
+  std::thread::id keeper_id_;
 };
 
 LeaseKeeper::LeaseKeeper(std::unique_ptr<RenewableLease> lease, int64_t expires_at_ms, int64_t token,

@@ -85,6 +85,24 @@ TEST_P(LeaseKeeperTest, ReleaseFreesTheLockOnce) {
   EXPECT_TRUE(locks().Acquire("deploy", "bob")->acquired);
 }
 
+// A holder that gives up in its on_lost callback, while another thread
+// releases too, must not deadlock either of them.
+TEST_P(LeaseKeeperTest, ReleaseFromTheLossCallbackAndAnotherThreadAtOnce) {
+  std::atomic<LeaseKeeper*> self{nullptr};
+  std::atomic<bool> released_in_callback{false};
+  auto kept = locks().Hold("deploy", "alice", {.ttl = Millis(600)},
+                           {.on_lost = [&](const Status&) {
+                             released_in_callback = self.load()->Release().Is(Code::kConditionFailed);
+                           }});
+  ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+  self = kept->get();  // the first renewal, and so any loss, is 200 ms away
+  ASSERT_TRUE(locks().Release("deploy", "alice").ok());
+  for (int i = 0; i < 100 && !(*kept)->lost(); ++i) std::this_thread::sleep_for(Millis(10));
+  EXPECT_TRUE((*kept)->Release().Is(Code::kConditionFailed));
+  kept->reset();
+  EXPECT_TRUE(released_in_callback.load());
+}
+
 KVSTORE_ON_EVERY_STORE(LeaseKeeperTest);
 
 }  // namespace
