@@ -170,29 +170,25 @@ WriteOp WriteOp::Put(Item item, Condition condition) {
   return op;
 }
 
-WriteOp WriteOp::Update(Key key, std::vector<Action> actions, Condition condition) {
+WriteOp WriteOp::OnKey(Type type, Key key, std::vector<Action> actions, Condition condition) {
   WriteOp op;
-  op.type = Type::kUpdate;
+  op.type = type;
   op.key = std::move(key);
   op.actions = std::move(actions);
   op.condition = std::move(condition);
   return op;
 }
 
+WriteOp WriteOp::Update(Key key, std::vector<Action> actions, Condition condition) {
+  return OnKey(Type::kUpdate, std::move(key), std::move(actions), std::move(condition));
+}
+
 WriteOp WriteOp::Delete(Key key, Condition condition) {
-  WriteOp op;
-  op.type = Type::kDelete;
-  op.key = std::move(key);
-  op.condition = std::move(condition);
-  return op;
+  return OnKey(Type::kDelete, std::move(key), {}, std::move(condition));
 }
 
 WriteOp WriteOp::Check(Key key, Condition condition) {
-  WriteOp op;
-  op.type = Type::kCheck;
-  op.key = std::move(key);
-  op.condition = std::move(condition);
-  return op;
+  return OnKey(Type::kCheck, std::move(key), {}, std::move(condition));
 }
 
 Item ApplyToAbsent(const Key& key, const std::vector<Action>& actions) {

@@ -160,6 +160,9 @@ struct WriteOp {
   static WriteOp Update(Key key, std::vector<Action> actions, Condition condition = {});
   static WriteOp Delete(Key key, Condition condition = {});
   static WriteOp Check(Key key, Condition condition);
+
+ private:
+  static WriteOp OnKey(Type type, Key key, std::vector<Action> actions, Condition condition);
 };
 
 struct TransactOutcome {
