@@ -84,7 +84,10 @@ class Queues {
   // The next `count` visible messages in pop order, changing nothing.
   Result<std::vector<Message>> Peek(std::string_view queue, size_t count = 1);
 
-  // How many messages are visible, in flight and delayed.
+  // How many messages are visible, in flight and delayed. The three counts
+  // are read one after another, not as one snapshot (like SQS's approximate
+  // counts): while pops run, a message moving between states can be missed
+  // or counted twice. Exact when nothing pops meanwhile.
   Result<QueueSize> Size(std::string_view queue);
 
  private:

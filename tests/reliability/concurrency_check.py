@@ -246,11 +246,15 @@ def check_queue(kvstore, store, env, messages, work):
             os.waitpid(pids[i], 0)
             kills += 1
             pids[i] = spawn(i)
+    # Until the consumers have drained the queue: it is empty and every poison
+    # message pushed has reached the dead-letter queue. queue-size reads its
+    # three counts one after another, so a message between two states (a pop
+    # has moved it back to ready and not yet into flight) can go uncounted once;
+    # the dead-letter count keeps that from ending the wait early.
+    poison_pushed = sum(1 for p in pushed if p.startswith("p"))
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:  # until the consumers have drained the queue
-        code, out, _ = run(env, kvstore, "--store", store, "--json", "queue-size", "tbl", "work")
-        size = json.loads(out) if code == 0 else {}
-        if code == 0 and size.get("visible", 1) == 0 and size.get("in_flight", 1) == 0 and size.get("delayed", 1) == 0:
+    while time.monotonic() < deadline:
+        if queue_is_empty(kvstore, store, env, "work") and dead_letters(kvstore, store, env) >= poison_pushed:
             break
         time.sleep(0.2)
     else:
@@ -292,6 +296,22 @@ def check_queue(kvstore, store, env, messages, work):
         problems.append("messages lost: %s" % sorted(missing)[:5])
     return ("queue: %d messages (%d poison), 4 consumers, %d killed mid-stream, %d redelivered, %d acked exactly "
             "once, %d dead-lettered" % (len(pushed), len(poison), kills, redelivered, len(set(acked)), len(dead))), problems
+
+
+def queue_size(kvstore, store, env, queue):
+    """queue-size's three counts, or None when it failed."""
+    code, out, _ = run(env, kvstore, "--store", store, "--json", "queue-size", "tbl", queue)
+    return json.loads(out) if code == 0 else None
+
+
+def queue_is_empty(kvstore, store, env, queue):
+    size = queue_size(kvstore, store, env, queue)
+    return size is not None and size["visible"] == 0 and size["in_flight"] == 0 and size["delayed"] == 0
+
+
+def dead_letters(kvstore, store, env):
+    size = queue_size(kvstore, store, env, "work.dlq")
+    return size["visible"] if size is not None else 0
 
 
 def drain(kvstore, store, env, queue):
