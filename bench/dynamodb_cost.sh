@@ -36,29 +36,38 @@ row "get t big (3 KB)" get "$t" big
 row "exists t k" exists "$t" k
 row "delete t k" delete "$t" k
 row "inc t n" inc "$t" n
+row "dec t n" dec "$t" n
 row "get-counter t n" get-counter "$t" n
 row "list t --limit 100 (100 keys)" list "$t" --limit 100
 row "lock-acquire" lock-acquire "$t" l --owner a
 row "lock-extend" lock-extend "$t" l --owner a
 row "lock-check" lock-check "$t" l
 row "lock-release" lock-release "$t" l --owner a
+row "lock-run (a command shorter than the TTL)" lock-run "$t" l -- true
 row "leader-elect" leader-elect "$t" g --candidate a
 row "leader-heartbeat" leader-heartbeat "$t" g --candidate a
 row "leader-check" leader-check "$t" g
+row "leader-resign" leader-resign "$t" g --candidate a
 row "queue-push" queue-push "$t" q job
 receipt=$("$kv" --store "$KVSTORE_COST_STORE" queue-pop "$t" q | head -n 1 | cut -d' ' -f2)
 "$kv" --store "$KVSTORE_COST_STORE" queue-push "$t" q job > /dev/null
 row "queue-pop" queue-pop "$t" q
 row "queue-ack" queue-ack "$t" q "$receipt"
+"$kv" --store "$KVSTORE_COST_STORE" queue-push "$t" q job > /dev/null
+receipt=$("$kv" --store "$KVSTORE_COST_STORE" queue-pop "$t" q | head -n 1 | cut -d' ' -f2)
+row "queue-nack" queue-nack "$t" q "$receipt"
 row "queue-size" queue-size "$t" q
 row "queue-peek --count 10" queue-peek "$t" q --count 10
 row "sadd (2 new members)" sadd "$t" s a b
 row "srem (1 member)" srem "$t" s a
+row "sadd (1 new, 1 present)" sadd "$t" s b c
 row "sismember" sismember "$t" s b
 row "scard" scard "$t" s
 row "smembers (1 member)" smembers "$t" s
 row "rpush (2 values)" rpush "$t" L x y
+row "lpush (2 values)" lpush "$t" L v w
 row "lpop" lpop "$t" L
+row "rpop" rpop "$t" L
 row "lrange 0 -1" lrange "$t" L 0 -1
 row "llen" llen "$t" L
 row "transaction (examples/deploy-transaction.json)" transaction "$t" --file examples/deploy-transaction.json
@@ -66,6 +75,7 @@ row "batch-get (3 keys)" batch-get "$t" a b c
 printf '{"key":"b%d","value":"v"}\n' $(seq 25) > /tmp/kvstore-cost-batch.jsonl
 row "batch-set (25 entries)" batch-set "$t" --file /tmp/kvstore-cost-batch.jsonl
 row "query --type kv" query "$t" --type kv
+row "list-tables (1 table)" list-tables
 row "create-table" create-table "${t}2"
 row "drop-table" drop-table "${t}2"
 "$kv" --store "$KVSTORE_COST_STORE" drop-table "$t" > /dev/null
