@@ -38,7 +38,7 @@ class Backoff {
   bool Pause() {
     int64_t left = give_up_at_ - clock_.NowMillis();
     if (left <= 0) return false;
-    Millis pause(std::min(left, JitteredPause(BackoffStep(schedule_, pauses_++)).count()));
+    Millis pause(std::min(left, RetryPause(schedule_, pauses_++).count()));
     if (watch_) {
       watch_->Wait(pause);
     } else {
@@ -49,7 +49,7 @@ class Backoff {
 
  private:
   const Clock& clock_;
-  const BackoffSchedule& schedule_;
+  const BackoffSchedule schedule_;
   int64_t give_up_at_;
   std::unique_ptr<storage::ChangeWatch> watch_{};
   int pauses_ = 0;

@@ -65,7 +65,7 @@ std::string EmptyList(std::string_view list) { return "list " + Quote(list) + " 
 Status ValidateList(std::string_view list) { return storage::ValidateName("list name", list); }
 
 Result<size_t> PushChunk(const Table& table, std::string_view list, End end, const std::vector<std::string>& values) {
-  return RetryOnConflict<size_t>(table.clock(), "pushing to list " + Quote(list),
+  return RetryOnConflict<size_t>(table.clock(), [&] { return "pushing to list " + Quote(list); },
                                  [&]() -> Result<std::optional<size_t>> {
     auto header = ReadHeaderItem(table, list);
     if (!header.ok()) return header.status();
@@ -116,7 +116,7 @@ Result<std::vector<std::string>> Lists::Pop(std::string_view list, End end, size
     return Status::InvalidArgument("count must be from 1 to " + std::to_string(kMaxAtomicValues));
   }
   using Values = std::vector<std::string>;
-  return RetryOnConflict<Values>(table_.clock(), "popping from list " + Quote(list),
+  return RetryOnConflict<Values>(table_.clock(), [&] { return "popping from list " + Quote(list); },
                                  [&]() -> Result<std::optional<Values>> {
     auto header = ReadHeader(table_, list);
     if (!header.ok()) return header.status();

@@ -273,7 +273,7 @@ class QueueOps {
   // Takes the head of ready into flight. Empty when ready is empty. When
   // other poppers take every candidate first, reads again (RetryOnConflict).
   Result<std::optional<Message>> Deliver(const PopOptions& options) {
-    return RetryOnConflict<std::optional<Message>>(table_.clock(), "popping from queue " + Quote(queue_),
+    return RetryOnConflict<std::optional<Message>>(table_.clock(), [&] { return "popping from queue " + Quote(queue_); },
                                                    [&] { return DeliverOnce(options); });
   }
 

@@ -40,7 +40,7 @@ std::vector<std::string> Distinct(const std::vector<std::string>& members) {
 // changed.
 Result<size_t> ChangeChunk(const Table& table, std::string_view set, const std::vector<std::string>& chunk,
                            SetChange change) {
-  return RetryOnConflict<size_t>(table.clock(), "changing set " + Quote(set), [&]() -> Result<std::optional<size_t>> {
+  return RetryOnConflict<size_t>(table.clock(), [&] { return "changing set " + Quote(set); }, [&]() -> Result<std::optional<size_t>> {
     std::vector<storage::Key> keys;
     for (const std::string& m : chunk) keys.push_back(layout::SetMemberKey(set, m));
     auto read = table.engine().BatchGet(table.name(), keys);

@@ -356,7 +356,8 @@ std::string DescribeTxnOp(size_t index, const TxnOp& op) {
 Result<TxnResult> Transactions::Apply(const std::vector<TxnOp>& ops) {
   TxnRunner runner(table_, ops);
   KVSTORE_RETURN_IF_ERROR(runner.Validate());
-  return RetryOnConflict<TxnResult>(table_.clock(), "the transaction", [&] { return runner.Attempt(); });
+  return RetryOnConflict<TxnResult>(table_.clock(), [] { return std::string("the transaction"); },
+                                   [&] { return runner.Attempt(); });
 }
 
 }  // namespace kvstore

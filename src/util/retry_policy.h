@@ -72,6 +72,12 @@ inline std::chrono::milliseconds JitteredPause(std::chrono::milliseconds step) {
   return std::chrono::milliseconds(std::max<int64_t>(pause, 1));
 }
 
+// How long to pause before retry number `retry` (0 for the first): the
+// schedule's step, jittered. What every layer sleeps.
+inline std::chrono::milliseconds RetryPause(const BackoffSchedule& schedule, int retry) {
+  return JitteredPause(BackoffStep(schedule, retry));
+}
+
 }  // namespace kvstore
 
 #endif  // KVSTORE_UTIL_RETRY_POLICY_H_

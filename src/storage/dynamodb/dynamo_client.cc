@@ -149,7 +149,7 @@ Result<ApiResult> DynamoClient::Call(const std::string& operation, const Json& r
   for (int attempt = 0; attempt < kRequestAttempts; ++attempt) {
     if (attempt > 0) {
       ++stats_.retries;
-      std::this_thread::sleep_for(JitteredPause(BackoffStep(kRequestRetry, attempt - 1)));
+      std::this_thread::sleep_for(RetryPause(kRequestRetry, attempt - 1));
     }
     Try tried = SendOnce(operation, body, repeat);
     maybe_applied = maybe_applied || tried.maybe_applied;

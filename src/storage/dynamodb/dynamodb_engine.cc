@@ -306,7 +306,7 @@ class DynamoDbEngine final : public Engine {
 
   // Before engine round `round` (1 for the first repeat): layer 2 of
   // util/retry_policy.h.
-  static void Pause(int round) { std::this_thread::sleep_for(JitteredPause(BackoffStep(kEngineRound, round - 1))); }
+  static void Pause(int round) { std::this_thread::sleep_for(RetryPause(kEngineRound, round - 1)); }
 
   Status Failed(const std::string& doing, const ApiError& error) const {
     return Status::IoError(doing + ": DynamoDB said " + error.type + (error.message.empty() ? "" : ": " + error.message));
