@@ -22,6 +22,8 @@ TEST_P(CliTest, CreateExistingTableIsANegativeAnswer) {
 
 TEST_P(CliTest, DropUnknownTable) {
   ExpectFailure({"drop-table", "ghost"}, 2, "table 'ghost' does not exist");
+  // Advice to create it is for commands that wanted to use the table.
+  EXPECT_EQ(Cli({"drop-table", "ghost"}).err.find("create it with"), std::string::npos);
   EXPECT_EQ(Cli({"drop-table", "ghost", "--if-exists"}).exit_code, 0);
 }
 

@@ -2,6 +2,7 @@
 #include "kvstore/list.h"
 #include "kvstore/set.h"
 #include "primitives/fixture.h"
+#include "primitives/write_plans.h"
 
 namespace kvstore {
 namespace {
@@ -30,6 +31,23 @@ TEST_P(SetTest, RemoveCountsOnlyPresentMembers) {
   Status missing = sets().Contains("s", "a");
   EXPECT_TRUE(missing.Is(Code::kNotFound));
   EXPECT_EQ(missing.message(), "'a' is not a member of set 's'");
+}
+
+// sadd's plan is committed only while every member is as it was read: an
+// srem of a member it left alone, landing between its read and its commit,
+// makes it read again, so sadd never exits 0 with a member missing.
+TEST_P(SetTest, APlanFromAStaleReadDoesNotCommit) {
+  ASSERT_TRUE(sets().Add("s", {"a"}).ok());
+  WritePlan plan = PlanSetChange("s", {"a", "b"}, {true, false}, SetChange::kAdd);
+  EXPECT_EQ(plan.result, 1);
+  ASSERT_TRUE(sets().Remove("s", {"a"}).ok());  // the race
+  auto done = table().engine().Transact(table().name(), plan.writes);
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  EXPECT_FALSE(done->applied);
+  EXPECT_TRUE(sets().Contains("s", "b").Is(Code::kNotFound));
+  EXPECT_EQ(*sets().Count("s"), 0u);
+  // Read afresh, the same sadd adds both.
+  EXPECT_EQ(*sets().Add("s", {"a", "b"}), 2u);
 }
 
 TEST_P(SetTest, MissingSetIsEmpty) {
