@@ -10,6 +10,19 @@
 #include "cli/exit_codes.h"
 
 namespace kvstore::cli {
+
+// The command families, each defined in its cmd_*.cc: the one list a new
+// family joins.
+void AddTableCommands(CommandSet& commands);
+void AddKvCommands(CommandSet& commands);
+void AddCounterCommands(CommandSet& commands);
+void AddLockCommands(CommandSet& commands);
+void AddQueueCommands(CommandSet& commands);
+void AddLeaderCommands(CommandSet& commands);
+void AddCollectionCommands(CommandSet& commands);
+void AddTxnBatchCommands(CommandSet& commands);
+void AddQueryCommands(CommandSet& commands);
+
 namespace {
 
 // The library says what is wrong; the CLI adds what to type about it.
@@ -66,22 +79,6 @@ void DeclareGlobalFlags(CLI::App& app, GlobalOptions& global) {
   app.require_subcommand(1);
   app.fallthrough();
 }
-
-}  // namespace
-
-// The command families, each defined in its cmd_*.cc: the one list a new
-// family joins.
-void AddTableCommands(CommandSet& commands);
-void AddKvCommands(CommandSet& commands);
-void AddCounterCommands(CommandSet& commands);
-void AddLockCommands(CommandSet& commands);
-void AddQueueCommands(CommandSet& commands);
-void AddLeaderCommands(CommandSet& commands);
-void AddCollectionCommands(CommandSet& commands);
-void AddTxnBatchCommands(CommandSet& commands);
-void AddQueryCommands(CommandSet& commands);
-
-namespace {
 
 void AddEveryCommand(CommandSet& commands) {
   AddTableCommands(commands);

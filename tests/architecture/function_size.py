@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """No function in src/ or include/ longer than 60 lines (ARCHITECTURE.md,
-"How the code is laid out"). A function is found by its opening line: one
+"Layers"). A function is found by its opening line: one
 ending in '{' that has a parenthesis and is not a control statement, a type,
 a namespace or a lambda in a return; its length runs to the matching brace.
 Prints each one that is too long and fails; silent and 0 otherwise."""
