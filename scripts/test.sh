@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The README's second command: build, start DynamoDB Local, run the whole
-# test suite (CTest) against both stores, stop DynamoDB Local.
+# The README's second command: install what the tests need, build, start
+# DynamoDB Local, run the whole test suite (CTest) against both stores, stop
+# DynamoDB Local.
 # A run that finds no tests, or cannot start DynamoDB Local, fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/install-deps.sh --test
 scripts/build.sh
 build_dir=${BUILD_DIR:-build}
 

@@ -1,6 +1,8 @@
 // One row per engine: its scheme, what its URLs may say, and how to open it.
 #include "engine_table.h"
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <string>
 
@@ -30,8 +32,12 @@ Status CheckSqliteUrl(const StoreUrl& url, std::string_view text) {
   return Status::Ok();
 }
 
-Result<std::unique_ptr<storage::Engine>> OpenSqlite(const StoreUrl& url, const OpenOptions&,
+Result<std::unique_ptr<storage::Engine>> OpenSqlite(const StoreUrl& url, const OpenOptions& options,
                                                     std::shared_ptr<Clock> clock) {
+  struct stat st;
+  if (options.must_exist && stat(url.path.c_str(), &st) != 0) {
+    return Status::NotFound("store file " + url.path + " does not exist");
+  }
   auto durability = storage::sqlite::Durability::kNormal;
   for (const std::string& option : url.options) {
     durability = option == "sync=full" ? storage::sqlite::Durability::kFull : storage::sqlite::Durability::kNormal;

@@ -27,6 +27,10 @@ struct OpenOptions {
   // "staging-jobs"). Default: $KVSTORE_TABLE_PREFIX, else none. Ignored by
   // the embedded store.
   std::optional<std::string> table_prefix{};
+  // Open only a store that is already there: NotFound rather than creating
+  // the embedded store's file (for readers that must leave nothing behind,
+  // such as shell completion). Default: create it. DynamoDB ignores it.
+  bool must_exist = false;
 };
 
 struct CreateTableOptions {

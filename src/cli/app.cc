@@ -3,11 +3,18 @@
 // (exit_codes.cc). Nothing below RunCli exits.
 #include "cli/app.h"
 
+#include <algorithm>
 #include <cstdio>
 
+#include <string_view>
+
 #include "cli/args.h"
+#include "cli/catalog.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
+#include "cli/help.h"
+#include "cli/output.h"
+#include "kvstore/version.h"
 
 namespace kvstore::cli {
 
@@ -22,6 +29,9 @@ void AddLeaderCommands(CommandSet& commands);
 void AddCollectionCommands(CommandSet& commands);
 void AddTxnBatchCommands(CommandSet& commands);
 void AddQueryCommands(CommandSet& commands);
+void AddShellCommands(CommandSet& commands, const CLI::App& app);
+// What the completion scripts ask: the candidates for the last of `words`.
+int RunComplete(const std::vector<std::string>& words, const CommandSet& commands, const CLI::App& app);
 
 namespace {
 
@@ -33,18 +43,56 @@ Status WithAdvice(Status status, const Invocation& inv) {
   return status;
 }
 
-// The first argument that is not a global flag: the command name, or empty.
+// The words before the command: global flags and their values.
+struct Preamble {
+  std::string command;  // the first word that is not a global flag, or empty
+  bool version = false;  // --version
+  bool help = false;     // -h, --help
+  bool json = false;     // --json
+};
+
 // CLI11 would report an unknown command as a missing one; this names it.
-std::string CommandWord(int argc, char** argv) {
+Preamble ReadPreamble(int argc, char** argv) {
+  Preamble preamble;
   for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
+    std::string_view arg = argv[i];
     if (arg == "--store" || arg == "--table-prefix") {  // the global options that take a value
       ++i;
     } else if (arg.empty() || arg[0] != '-') {
-      return arg;
+      preamble.command = arg;
+      break;
     }
+    preamble.version |= arg == "--version";
+    preamble.help |= arg == "-h" || arg == "--help";
+    preamble.json |= arg == "--json";
   }
-  return {};
+  return preamble;
+}
+
+// kvstore 0.2.0, then what it was built with.
+int PrintVersion(bool json) {
+  Output out(json);
+  if (json) {
+    Json doc{{"version", Version()}, {"sqlite", SqliteVersion()}};
+    doc["commit"] = *BuildCommit() ? Json(BuildCommit()) : Json(nullptr);
+    out.Document(doc);
+  } else {
+    out.Line(std::string("kvstore ") + Version());
+    out.Line(std::string("SQLite ") + SqliteVersion());
+    if (*BuildCommit()) out.Line(std::string("commit ") + BuildCommit());
+  }
+  return kExitOk;
+}
+
+int Refuse(const Status& status) {
+  std::fprintf(stderr, "kvstore: %s\n", status.message().c_str());
+  return kExitUsage;
+}
+
+// help, and the shell's helpers, read every command; any other builds itself
+// only (see CommandSet).
+bool NeedsEveryCommand(const std::string& command) {
+  return command.empty() || command == "help" || command == "__complete" || command == "__man";
 }
 
 // CLI11's message, in our words where its own is obscure.
@@ -70,12 +118,17 @@ struct GlobalOptions {
 
 void DeclareGlobalFlags(CLI::App& app, GlobalOptions& global) {
   global.store = app.add_option("--store", global.flags.store,
-                                "store URL: sqlite:PATH (default: $KVSTORE_STORE, then ~/.local/share/kvstore/kvstore.db)");
+                                "store URL: sqlite:PATH, dynamodb: or dynamodb+http://HOST:PORT (default: $KVSTORE_STORE, "
+                                "then ~/.local/share/kvstore/kvstore.db)")
+                     ->type_name("URL");
   app.add_flag("--json", global.flags.json, "print one JSON document on stdout");
-  global.table_prefix_option = app.add_option(
-      "--table-prefix", global.table_prefix, "DynamoDB: prefix of every table name (default: $KVSTORE_TABLE_PREFIX)");
+  global.table_prefix_option =
+      app.add_option("--table-prefix", global.table_prefix,
+                     "DynamoDB: prefix of every table name (default: $KVSTORE_TABLE_PREFIX)")
+          ->type_name("PREFIX");
   app.add_flag("-v,--verbose,--stats", global.flags.verbose,
                "report on stderr the store used and, on DynamoDB, the requests, retries and capacity consumed");
+  app.add_flag("--version")->description("print kvstore's version, its SQLite's and the commit it was built from");
   app.require_subcommand(1);
   app.fallthrough();
 }
@@ -92,25 +145,65 @@ void AddEveryCommand(CommandSet& commands) {
   AddQueryCommands(commands);
 }
 
+// The command whose arguments are being parsed (or were), or null.
+const CLI::App* ChosenSubcommand(const CLI::App& app) {
+  auto chosen = app.get_subcommands();
+  return chosen.empty() ? nullptr : chosen.front();
+}
+
+// CLI11's "The following argument was not expected: --tll 5": the flag named,
+// and the closest one the command has.
+std::string UnexpectedArguments(const CLI::ExtrasError& e, const CLI::App& app) {
+  std::string what = e.what();
+  size_t colon = what.find(": ");
+  std::string extras = colon == std::string::npos ? what : what.substr(colon + 2);
+  // Report a flag-like word first: "--tll 5" lists 5 before --tll.
+  std::string first = extras.substr(0, extras.find(' '));
+  for (size_t start = 0; start < extras.size();) {
+    size_t end = std::min(extras.find(' ', start), extras.size());
+    if (extras[start] == '-') {
+      first = extras.substr(start, end - start);
+      break;
+    }
+    start = end + 1;
+  }
+  const CLI::App* sub = ChosenSubcommand(app);
+  std::string where = sub ? " for " + sub->get_name() : "";
+  std::string see = sub ? "kvstore " + sub->get_name() + " --help" : "kvstore --help";
+  if (!first.starts_with("-")) return "unexpected argument '" + first + "'" + where + " (see " + see + ")";
+  std::vector<std::string> flags;  // the command's and the global ones, which may come after it
+  std::vector<FlagSpec> specs = GlobalFlagSpecs(app);
+  if (sub) {
+    std::vector<FlagSpec> own = Describe(sub->get_name(), {}, *sub).flags;
+    specs.insert(specs.end(), own.begin(), own.end());
+  }
+  for (const FlagSpec& flag : specs) flags.insert(flags.end(), flag.names.begin(), flag.names.end());
+  std::string closest = ClosestMatch(first.substr(0, first.find('=')), flags);
+  return "unknown flag '" + first + "'" + where + (closest.empty() ? "" : "; did you mean " + closest + "?") +
+         " (see " + see + ")";
+}
+
 // Parses the arguments; an exit code when that is already the end (help was
 // printed, or the usage is wrong).
-std::optional<int> Parse(CLI::App& app, int argc, char** argv) {
+std::optional<int> Parse(CLI::App& app, const CommandSet& commands, int argc, char** argv) {
   try {
     app.parse(argc, argv);
-  } catch (const CLI::CallForHelp&) {
-    std::fputs(app.help().c_str(), stdout);
-    return kExitOk;
-  } catch (const CLI::CallForAllHelp&) {
-    std::fputs(app.help("", CLI::AppFormatMode::All).c_str(), stdout);
-    return kExitOk;
+  } catch (const CLI::ExtrasError& e) {
+    std::fprintf(stderr, "kvstore: %s\n", UnexpectedArguments(e, app).c_str());
+    return kExitUsage;
   } catch (const CLI::ParseError& e) {
-    // CLI11 throws CallForHelp from a subcommand as a ParseError subclass too.
+    // --help, of the app or a command (CLI11 throws CallForHelp as a ParseError).
     if (e.get_exit_code() == 0) {
-      const CLI::App* sub = app.get_subcommands().empty() ? &app : app.get_subcommands().front();
-      std::fputs(sub->help().c_str(), stdout);
+      const CLI::App* sub = ChosenSubcommand(app);
+      std::string name = sub ? sub->get_name() : "";
+      std::fputs(sub ? CommandHelp(Describe(name, *commands.Doc(name), *sub)).c_str()
+                     : OverviewHelp(Catalog(commands), GlobalFlagSpecs(app)).c_str(),
+                 stdout);
       return kExitOk;
     }
-    std::fprintf(stderr, "kvstore: %s (see kvstore --help)\n", UsageProblem(e).c_str());
+    const CLI::App* sub = ChosenSubcommand(app);
+    std::fprintf(stderr, "kvstore: %s (see kvstore %s--help)\n", UsageProblem(e).c_str(),
+                 sub ? (sub->get_name() + " ").c_str() : "");
     return kExitUsage;
   }
   return std::nullopt;
@@ -133,18 +226,26 @@ int Execute(const CommandSet& commands, const GlobalFlags& flags) {
 }  // namespace
 
 int RunCli(int argc, char** argv) {
+  Preamble preamble = ReadPreamble(argc, argv);
+  if (preamble.command.empty() && preamble.version) return PrintVersion(preamble.json);
   CLI::App app{"kvstore: keys, counters, locks, queues and more for scripts and programs"};
   app.name("kvstore");
   GlobalOptions global;
   DeclareGlobalFlags(app, global);
-  std::string command = CommandWord(argc, argv);
-  CommandSet commands(app, command);
+  std::string command = preamble.command;
+  CommandSet commands(app, NeedsEveryCommand(command) ? "" : command);
   AddEveryCommand(commands);
-  if (!command.empty() && !commands.Knows(command)) {
-    std::fprintf(stderr, "kvstore: unknown command '%s' (see kvstore --help)\n", command.c_str());
-    return kExitUsage;
+  AddShellCommands(commands, app);
+  if (command.empty() && preamble.help) {
+    std::fputs(OverviewHelp(Catalog(commands), GlobalFlagSpecs(app)).c_str(), stdout);
+    return kExitOk;
   }
-  if (auto done = Parse(app, argc, argv)) return *done;
+  if (command.empty()) return Refuse(Status::InvalidArgument("no command given (see kvstore help)"));
+  if (command == "__complete" && argc >= 2 && argv[1] == command) {
+    return RunComplete(std::vector<std::string>(argv + 2, argv + argc), commands, app);
+  }
+  if (!commands.Knows(command)) return Refuse(UnknownCommand(command, commands));
+  if (auto done = Parse(app, commands, argc, argv)) return *done;
   // An empty --store would silently mean the default store: refuse it, as a
   // variable that expanded to nothing is the likely cause.
   if (global.store->count() > 0 && global.flags.store.empty()) {

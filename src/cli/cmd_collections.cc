@@ -140,48 +140,53 @@ Setup Items(const std::shared_ptr<CollectionArgs>& args, const std::string& what
 }
 
 Setup PopCount(const std::shared_ptr<CollectionArgs>& args) {
-  return [args](CLI::App& cmd) { cmd.add_option("--count", args->count, "how many (default 1, at most " + std::to_string(kMaxAtomicValues) + ")"); };
+  return [args](CLI::App& cmd) { cmd.add_option("--count", args->count, "how many (default 1, at most " + std::to_string(kMaxAtomicValues) + ")")
+        ->type_name("N");
+  };
 }
 
 }  // namespace
 
 void AddCollectionCommands(CommandSet& commands) {
   auto args = std::make_shared<CollectionArgs>();
-  auto set_command = [&](const std::string& name, const std::string& description, Handler handler, Setup more = {}) {
-    commands.Add(name, description, std::move(handler),
+  auto set_command = [&](std::string_view name, const CommandDoc& doc, Handler handler, Setup more = {}) {
+    commands.Add(name, doc, std::move(handler),
                  TableAnd("SET", "name of the set", &args->table, &args->name, std::move(more)));
   };
-  auto list_command = [&](const std::string& name, const std::string& description, Handler handler, Setup more = {}) {
-    commands.Add(name, description, std::move(handler),
+  auto list_command = [&](std::string_view name, const CommandDoc& doc, Handler handler, Setup more = {}) {
+    commands.Add(name, doc, std::move(handler),
                  TableAnd("LIST", "name of the list", &args->table, &args->name, std::move(more)));
   };
 
-  set_command("sadd", "Add members to a set; prints how many were new",
+  set_command("sadd", {Group::kSets, "Add members to a set; prints how many were new", "kvstore sadd app hosts web1 web2", ""},
               [args](Invocation& inv) { return RunSAdd(inv, *args); }, Items(args, "MEMBER", "members to add"));
-  set_command("srem", "Remove members from a set; prints how many were there",
+  set_command("srem", {Group::kSets, "Remove members from a set; prints how many were there", "kvstore srem app hosts web2", ""},
               [args](Invocation& inv) { return RunSRem(inv, *args); }, Items(args, "MEMBER", "members to remove"));
-  set_command("sismember", "Tell whether a member is in a set (exit 0 yes, 1 no)",
+  set_command("sismember",
+              {Group::kSets, "Tell whether a member is in a set", "kvstore sismember app hosts web1 && echo member",
+               "the member is not in the set (prints false)"},
               [args](Invocation& inv) { return RunSIsMember(inv, *args); },
               [args](CLI::App& cmd) { cmd.add_option("MEMBER", args->member, "the member")->required(); });
-  set_command("smembers", "List a set's members in byte order", [args](Invocation& inv) { return RunSMembers(inv, *args); });
-  set_command("scard", "Print a set's member count", [args](Invocation& inv) { return RunSCard(inv, *args); });
+  set_command("smembers", {Group::kSets, "List a set's members in byte order", "kvstore smembers app hosts", ""},
+              [args](Invocation& inv) { return RunSMembers(inv, *args); });
+  set_command("scard", {Group::kSets, "Print a set's member count", "kvstore scard app hosts", ""}, [args](Invocation& inv) { return RunSCard(inv, *args); });
 
-  list_command("lpush", "Push values at the front of a list; prints the new length",
+  list_command("lpush", {Group::kLists, "Push values at the front of a list; prints the new length", "kvstore lpush app recent e3 e4", ""},
                [args](Invocation& inv) { return RunPush(inv, *args, End::kFront); },
                Items(args, "VALUE", "values to push"));
-  list_command("rpush", "Push values at the back of a list; prints the new length",
+  list_command("rpush", {Group::kLists, "Push values at the back of a list; prints the new length", "kvstore rpush app log line1", ""},
                [args](Invocation& inv) { return RunPush(inv, *args, End::kBack); },
                Items(args, "VALUE", "values to push"));
-  list_command("lpop", "Remove and print values from the front (exit 1 if empty)",
+  list_command("lpop", {Group::kLists, "Remove and print values from the front", "kvstore lpop app recent --count 2", "the list is empty"},
                [args](Invocation& inv) { return RunPop(inv, *args, End::kFront); }, PopCount(args));
-  list_command("rpop", "Remove and print values from the back (exit 1 if empty)",
+  list_command("rpop", {Group::kLists, "Remove and print values from the back", "kvstore rpop app log", "the list is empty"},
                [args](Invocation& inv) { return RunPop(inv, *args, End::kBack); }, PopCount(args));
-  list_command("lrange", "Print values from START to STOP (0 -1: all)",
+  list_command("lrange", {Group::kLists, "Print values from START to STOP (0 -1: all)", "kvstore lrange app log 0 -1", ""},
                [args](Invocation& inv) { return RunLRange(inv, *args); }, [args](CLI::App& cmd) {
                  cmd.add_option("START", args->start, "first index; negative counts from the end")->required();
                  cmd.add_option("STOP", args->stop, "last index, inclusive; -1 is the last")->required();
                });
-  list_command("llen", "Print a list's length", [args](Invocation& inv) { return RunLLen(inv, *args); });
+  list_command("llen", {Group::kLists, "Print a list's length", "kvstore llen app log", ""}, [args](Invocation& inv) { return RunLLen(inv, *args); });
 }
 
 }  // namespace kvstore::cli

@@ -56,13 +56,13 @@ void AddCounterCommands(CommandSet& commands) {
   auto table_and_name = [args](Setup more) {
     return TableAnd("NAME", "counter name", &args->table, &args->name, std::move(more));
   };
-  commands.Add("inc", "Add to a counter and print its new value",
+  commands.Add("inc", {Group::kCounters, "Add to a counter and print its new value", "kvstore inc app deploys --by 1", ""},
                [args](Invocation& inv) { return RunAdd(inv, *args, +1); },
-               table_and_name([args](CLI::App& cmd) { cmd.add_option("--by", args->by, "amount to add (default 1)"); }));
+               table_and_name([args](CLI::App& cmd) { cmd.add_option("--by", args->by, "amount to add (default 1)")->type_name("N"); }));
   commands.Add(
-      "dec", "Subtract from a counter and print its new value", [args](Invocation& inv) { return RunAdd(inv, *args, -1); },
-      table_and_name([args](CLI::App& cmd) { cmd.add_option("--by", args->by, "amount to subtract (default 1)"); }));
-  commands.Add("get-counter", "Print a counter's value (0 when missing)",
+      "dec", {Group::kCounters, "Subtract from a counter and print its new value", "kvstore dec app free-slots", ""}, [args](Invocation& inv) { return RunAdd(inv, *args, -1); },
+      table_and_name([args](CLI::App& cmd) { cmd.add_option("--by", args->by, "amount to subtract (default 1)")->type_name("N"); }));
+  commands.Add("get-counter", {Group::kCounters, "Print a counter's value (0 when missing)", "kvstore get-counter app deploys", ""},
                [args](Invocation& inv) { return RunGetCounter(inv, *args); }, table_and_name({}));
 }
 

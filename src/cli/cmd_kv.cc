@@ -122,35 +122,47 @@ void AddKvCommands(CommandSet& commands) {
   auto table_and_key = [args](Setup more) {
     return TableAnd("KEY", "key: 1-512 bytes of UTF-8", &args->table, &args->key, std::move(more));
   };
-  commands.Add("set", "Store a value under a key", [args](Invocation& inv) { return RunSet(inv, *args); },
+  commands.Add("set",
+               {Group::kKeys, "Store a value under a key",
+                "kvstore set app greeting hello --ttl 3600\necho -n v2 | kvstore set app config - --if-value v1",
+                "a condition (--if-not-exists, --if-value) did not hold; nothing was written"}, [args](Invocation& inv) { return RunSet(inv, *args); },
                table_and_key([args](CLI::App& cmd) {
                  cmd.add_option("VALUE", args->value, "the value (up to 256 KiB); - reads it from stdin")->required();
-                 cmd.add_option("--ttl", args->ttl, "expire the key after this many seconds (decimals allowed)");
+                 cmd.add_option("--ttl", args->ttl, "expire the key after this many seconds (decimals allowed)")
+                     ->type_name("SECONDS");
                  auto* if_not_exists =
                      cmd.add_flag("--if-not-exists", args->if_not_exists, "write only if the key does not exist");
                  cmd.add_option("--if-value", args->if_value, "write only if the key holds this value")
+                     ->type_name("VALUE")
                      ->excludes(if_not_exists)
                      ->each([args](const std::string&) { args->has_if_value = true; });
                }));
 
-  commands.Add("get", "Print a key's value", [args](Invocation& inv) { return RunGet(inv, *args); },
+  commands.Add("get", {Group::kKeys, "Print a key's value", "kvstore get app greeting", "the key does not exist"}, [args](Invocation& inv) { return RunGet(inv, *args); },
                table_and_key({}));
 
-  commands.Add("exists", "Tell whether a key exists (exit 0 yes, 1 no)",
+  commands.Add("exists",
+               {Group::kKeys, "Tell whether a key exists", "kvstore exists app greeting && echo present",
+                "the key does not exist (prints false)"},
                [args](Invocation& inv) { return RunExists(inv, *args); }, table_and_key({}));
 
-  commands.Add("delete", "Delete a key", [args](Invocation& inv) { return RunDelete(inv, *args); },
+  commands.Add("delete",
+               {Group::kKeys, "Delete a key", "kvstore delete app greeting\nkvstore delete app config --if-value v2",
+                "the key did not exist, or --if-value did not hold"}, [args](Invocation& inv) { return RunDelete(inv, *args); },
                table_and_key([args](CLI::App& cmd) {
                  cmd.add_option("--if-value", args->if_value, "delete only if the key holds this value")
+                     ->type_name("VALUE")
                      ->each([args](const std::string&) { args->has_if_value = true; });
                }));
 
-  commands.Add("list", "List keys in byte order", [args](Invocation& inv) { return RunList(inv, *args); },
+  commands.Add("list",
+               {Group::kKeys, "List keys in byte order", "kvstore list app --prefix user: --limit 100", ""}, [args](Invocation& inv) { return RunList(inv, *args); },
                [args](CLI::App& cmd) {
                  cmd.add_option("TABLE", args->table, "table name")->required();
-                 cmd.add_option("--prefix", args->prefix, "only keys starting with this");
-                 cmd.add_option("--limit", args->limit, "at most this many keys");
+                 cmd.add_option("--prefix", args->prefix, "only keys starting with this")->type_name("PREFIX");
+                 cmd.add_option("--limit", args->limit, "at most this many keys")->type_name("N");
                  cmd.add_option("--after", args->after, "only keys after this one (continue a listing)")
+                     ->type_name("KEY")
                      ->each([args](const std::string&) { args->has_after = true; });
                });
 }

@@ -74,18 +74,18 @@ Status RunResign(Invocation& inv, const LeaderArgs& args) {
 }
 
 // A command on one election group: TABLE GROUP, then what `more` declares.
-void AddGroupCommand(CommandSet& commands, const std::string& name, const std::string& description,
+void AddGroupCommand(CommandSet& commands, std::string_view name, const CommandDoc& doc,
                      const std::shared_ptr<LeaderArgs>& args, Handler handler, Setup more = {}) {
-  commands.Add(name, description, std::move(handler),
+  commands.Add(name, doc, std::move(handler),
                TableAnd("GROUP", "election group name", &args->table, &args->group, std::move(more)));
 }
 
 void AddCandidate(CLI::App& cmd, LeaderArgs& args) {
-  cmd.add_option("--candidate", args.candidate, "this candidate's ID")->required();
+  cmd.add_option("--candidate", args.candidate, "this candidate's ID")->type_name("ID")->required();
 }
 
 void AddTtl(CLI::App& cmd, LeaderArgs& args) {
-  cmd.add_option("--ttl", args.ttl, "leadership lease in seconds (default 30)");
+  cmd.add_option("--ttl", args.ttl, "leadership lease in seconds (default 30)")->type_name("SECONDS");
 }
 
 }  // namespace
@@ -96,13 +96,25 @@ void AddLeaderCommands(CommandSet& commands) {
     AddCandidate(cmd, *args);
     AddTtl(cmd, *args);
   };
-  AddGroupCommand(commands, "leader-elect", "Become leader if there is none (exit 0 if leader, 1 if not)", args,
+  AddGroupCommand(commands, "leader-elect",
+                  {Group::kLeader, "Become leader if there is none; prints the leader and its term",
+                   "kvstore leader-elect app scheduler --candidate \"$HOSTNAME\" --ttl 30 && run-scheduler",
+                   "another candidate is leader"},
+                  args,
                   [args](Invocation& inv) { return RunElect(inv, *args); }, candidate_and_ttl);
-  AddGroupCommand(commands, "leader-heartbeat", "Renew leadership (exit 1 if no longer leader)", args,
+  AddGroupCommand(commands, "leader-heartbeat",
+                  {Group::kLeader, "Renew leadership",
+                   "while kvstore leader-heartbeat app scheduler --candidate \"$HOSTNAME\"; do sleep 10; done",
+                   "this candidate is no longer leader"},
+                  args,
                   [args](Invocation& inv) { return RunHeartbeat(inv, *args); }, candidate_and_ttl);
-  AddGroupCommand(commands, "leader-check", "Show the leader (exit 0 if there is one, 1 if none)", args,
+  AddGroupCommand(commands, "leader-check",
+                  {Group::kLeader, "Show the leader", "kvstore leader-check app scheduler", "there is no leader"}, args,
                   [args](Invocation& inv) { return RunCheck(inv, *args); });
-  AddGroupCommand(commands, "leader-resign", "Step down as leader", args,
+  AddGroupCommand(commands, "leader-resign",
+                  {Group::kLeader, "Step down as leader", "kvstore leader-resign app scheduler --candidate \"$HOSTNAME\"",
+                   "this candidate was not leader"},
+                  args,
                   [args](Invocation& inv) { return RunResign(inv, *args); },
                   [args](CLI::App& cmd) { AddCandidate(cmd, *args); });
 }

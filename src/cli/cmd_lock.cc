@@ -107,18 +107,20 @@ Status RunLockRunCommand(Invocation& inv, const LockArgs& args) {
 }
 
 // A command on one lock: TABLE LOCK, then what `more` declares.
-void AddLockCommand(CommandSet& commands, const std::string& name, const std::string& description,
+void AddLockCommand(CommandSet& commands, std::string_view name, const CommandDoc& doc,
                     const std::shared_ptr<LockArgs>& args, Handler handler, Setup more = {}) {
-  commands.Add(name, description, std::move(handler),
+  commands.Add(name, doc, std::move(handler),
                TableAnd("LOCK", "lock name", &args->table, &args->lock, std::move(more)));
 }
 
 void AddOwner(CLI::App& cmd, LockArgs& args) {
-  cmd.add_option("--owner", args.owner, "who holds the lock: any ID unique to this holder")->required();
+  cmd.add_option("--owner", args.owner, "who holds the lock: any ID unique to this holder")
+      ->type_name("OWNER")
+      ->required();
 }
 
 void AddTtl(CLI::App& cmd, LockArgs& args) {
-  cmd.add_option("--ttl", args.ttl, "lease in seconds (default 30)");
+  cmd.add_option("--ttl", args.ttl, "lease in seconds (default 30)")->type_name("SECONDS");
 }
 
 }  // namespace
@@ -126,37 +128,53 @@ void AddTtl(CLI::App& cmd, LockArgs& args) {
 void AddLockCommands(CommandSet& commands) {
   auto args = std::make_shared<LockArgs>();
   AddLockCommand(
-      commands, "lock-acquire", "Take a lock; prints its fencing token", args,
+      commands, "lock-acquire",
+      {Group::kLocks, "Take a lock; prints its fencing token",
+       "token=$(kvstore lock-acquire app deploy --owner \"$HOSTNAME\" --ttl 60 --wait 30)",
+       "another owner holds the lock (after --wait, if given)"},
+      args,
       [args](Invocation& inv) { return RunAcquire(inv, *args); },
       [args](CLI::App& cmd) {
         AddOwner(cmd, *args);
         AddTtl(cmd, *args);
-        cmd.add_option("--wait", args->wait, "keep trying for this many seconds");
+        cmd.add_option("--wait", args->wait, "keep trying for this many seconds")->type_name("SECONDS");
       });
 
   AddLockCommand(
-      commands, "lock-release", "Release a lock you hold", args, [args](Invocation& inv) { return RunRelease(inv, *args); },
+      commands, "lock-release",
+      {Group::kLocks, "Release a lock you hold", "kvstore lock-release app deploy --owner \"$HOSTNAME\"",
+       "the lock is not held by this owner"},
+      args, [args](Invocation& inv) { return RunRelease(inv, *args); },
       [args](CLI::App& cmd) { AddOwner(cmd, *args); });
 
   AddLockCommand(
-      commands, "lock-extend", "Renew the lease of a lock you hold", args,
+      commands, "lock-extend",
+      {Group::kLocks, "Renew the lease of a lock you hold", "kvstore lock-extend app deploy --owner \"$HOSTNAME\" --ttl 60",
+       "the lock is not held by this owner (it expired or was taken)"},
+      args,
       [args](Invocation& inv) { return RunExtend(inv, *args); },
       [args](CLI::App& cmd) {
         AddOwner(cmd, *args);
         AddTtl(cmd, *args);
       });
 
-  AddLockCommand(commands, "lock-check", "Show who holds a lock (exit 0 held, 1 free)", args,
+  AddLockCommand(commands, "lock-check",
+                 {Group::kLocks, "Show who holds a lock", "kvstore lock-check app deploy", "the lock is free"}, args,
                  [args](Invocation& inv) { return RunCheck(inv, *args); });
 
   AddLockCommand(
-      commands, "lock-run", "Run a command while holding a lock", args,
+      commands, "lock-run",
+      {Group::kLocks, "Run a command while holding a lock",
+       "kvstore lock-run app nightly-backup --ttl 60 -- ./backup.sh --full",
+       "the lock is held by another (or the code of --conflict-exit-code); else the command's own exit code"},
+      args,
       [args](Invocation& inv) { return RunLockRunCommand(inv, *args); },
       [args](CLI::App& cmd) {
         AddTtl(cmd, *args);
-        cmd.add_option("--wait", args->wait, "wait this many seconds for the lock");
+        cmd.add_option("--wait", args->wait, "wait this many seconds for the lock")->type_name("SECONDS");
         cmd.add_option("--conflict-exit-code", args->conflict_exit_code,
-                       "exit code when the lock is not acquired (default 1)");
+                       "exit code when the lock is not acquired (default 1)")
+            ->type_name("CODE");
         cmd.add_option("COMMAND", args->command, "the command and its arguments, after --")->required();
       });
 }

@@ -63,16 +63,19 @@ Status RunQuery(Invocation& inv, const QueryArgs& args) {
 void AddQueryCommands(CommandSet& commands) {
   auto args = std::make_shared<QueryArgs>();
   commands.Add(
-      "query", "List what a table holds: type, name, size, time to live",
+      "query",
+      {Group::kBatchQuery, "List what a table holds: type, name, size, time to live",
+       "kvstore query app --type lock --expiring-within 60", ""},
       [args](Invocation& inv) { return RunQuery(inv, *args); },
       [args](CLI::App& cmd) {
         cmd.add_option("TABLE", args->table, "table name")->required();
-        cmd.add_option("--type", args->type, "kv, counter, lock, queue, leader, set or list");
-        cmd.add_option("--prefix", args->prefix, "only names starting with this");
+        cmd.add_option("--type", args->type, "kv, counter, lock, queue, leader, set or list")->type_name("TYPE");
+        cmd.add_option("--prefix", args->prefix, "only names starting with this")->type_name("PREFIX");
         auto* within =
-            cmd.add_option("--expiring-within", args->expiring_within, "only what expires within this many seconds");
+            cmd.add_option("--expiring-within", args->expiring_within, "only what expires within this many seconds")
+                ->type_name("SECONDS");
         cmd.add_flag("--no-ttl", args->no_ttl, "only what never expires")->excludes(within);
-        cmd.add_option("--limit", args->limit, "at most this many rows");
+        cmd.add_option("--limit", args->limit, "at most this many rows")->type_name("N");
       });
 }
 

@@ -139,9 +139,9 @@ Status RunSize(Invocation& inv, const QueueArgs& args) {
 }
 
 // A command on one queue: TABLE QUEUE, then what `more` declares.
-void AddQueueCommand(CommandSet& commands, const std::string& name, const std::string& description,
+void AddQueueCommand(CommandSet& commands, std::string_view name, const CommandDoc& doc,
                      const std::shared_ptr<QueueArgs>& args, Handler handler, Setup more = {}) {
-  commands.Add(name, description, std::move(handler),
+  commands.Add(name, doc, std::move(handler),
                TableAnd("QUEUE", "queue name", &args->table, &args->queue, std::move(more)));
 }
 
@@ -150,41 +150,60 @@ void AddQueueCommand(CommandSet& commands, const std::string& name, const std::s
 void AddQueueCommands(CommandSet& commands) {
   auto args = std::make_shared<QueueArgs>();
   AddQueueCommand(
-      commands, "queue-push", "Add a message; prints its id", args, [args](Invocation& inv) { return RunPush(inv, *args); },
+      commands, "queue-push",
+      {Group::kQueues, "Add a message; prints its id", "kvstore queue-push app jobs '{\"resize\": 42}' --priority 5", ""},
+      args, [args](Invocation& inv) { return RunPush(inv, *args); },
       [args](CLI::App& cmd) {
         cmd.add_option("PAYLOAD", args->payload, "the message (up to 256 KiB); - reads it from stdin")->required();
-        cmd.add_option("--priority", args->priority, "higher pops first (default 0)");
-        cmd.add_option("--delay", args->delay, "invisible for this many seconds");
+        cmd.add_option("--priority", args->priority, "higher pops first (default 0)")->type_name("N");
+        cmd.add_option("--delay", args->delay, "invisible for this many seconds")->type_name("SECONDS");
       });
 
   AddQueueCommand(
-      commands, "queue-pop", "Take the next message (exit 1 if empty)", args,
+      commands, "queue-pop",
+      {Group::kQueues, "Take the next message; prints its receipt and payload",
+       "kvstore --json queue-pop app jobs --wait 20 --visibility-timeout 300", "the queue is empty (after --wait)"},
+      args,
       [args](Invocation& inv) { return RunPop(inv, *args); },
       [args](CLI::App& cmd) {
         cmd.add_option("--visibility-timeout", args->visibility_timeout,
-                       "seconds before redelivery unless acked (default 30)");
-        cmd.add_option("--wait", args->wait, "wait up to this many seconds for a message");
-        cmd.add_option("--max-receives", args->max_receives, "move a message delivered this often to QUEUE.dlq");
+                       "seconds before redelivery unless acked (default 30)")
+            ->type_name("SECONDS");
+        cmd.add_option("--wait", args->wait, "wait up to this many seconds for a message")->type_name("SECONDS");
+        cmd.add_option("--max-receives", args->max_receives, "move a message delivered this often to QUEUE.dlq")
+            ->type_name("N");
       });
 
   AddQueueCommand(
-      commands, "queue-ack", "Delete a delivered message", args, [args](Invocation& inv) { return RunAck(inv, *args); },
+      commands, "queue-ack",
+      {Group::kQueues, "Delete a delivered message", "kvstore queue-ack app jobs \"$receipt\"",
+       "the receipt is stale: the message was redelivered or acked"},
+      args, [args](Invocation& inv) { return RunAck(inv, *args); },
       [args](CLI::App& cmd) { cmd.add_option("RECEIPT", args->receipt, "the receipt queue-pop printed")->required(); });
 
   AddQueueCommand(
-      commands, "queue-nack", "Make a delivered message visible again", args,
+      commands, "queue-nack",
+      {Group::kQueues, "Make a delivered message visible again", "kvstore queue-nack app jobs \"$receipt\" --delay 60",
+       "the receipt is stale: the message was redelivered or acked"},
+      args,
       [args](Invocation& inv) { return RunNack(inv, *args); },
       [args](CLI::App& cmd) {
         cmd.add_option("RECEIPT", args->receipt, "the receipt queue-pop printed")->required();
-        cmd.add_option("--delay", args->delay, "visible again after this many seconds (default 0)");
+        cmd.add_option("--delay", args->delay, "visible again after this many seconds (default 0)")
+            ->type_name("SECONDS");
       });
 
   AddQueueCommand(
-      commands, "queue-peek", "Show the next messages without taking them", args,
+      commands, "queue-peek",
+      {Group::kQueues, "Show the next messages without taking them", "kvstore queue-peek app jobs --count 10",
+       "the queue has no visible message"},
+      args,
       [args](Invocation& inv) { return RunPeek(inv, *args); },
-      [args](CLI::App& cmd) { cmd.add_option("--count", args->count, "how many (default 1, at most 1000)"); });
+      [args](CLI::App& cmd) { cmd.add_option("--count", args->count, "how many (default 1, at most 1000)")->type_name("N"); });
 
-  AddQueueCommand(commands, "queue-size", "Count visible, in-flight and delayed messages", args,
+  AddQueueCommand(commands, "queue-size",
+                  {Group::kQueues, "Count visible, in-flight and delayed messages", "kvstore queue-size app jobs", ""},
+                  args,
                   [args](Invocation& inv) { return RunSize(inv, *args); });
 }
 

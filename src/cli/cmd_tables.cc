@@ -42,20 +42,22 @@ Status RunListTables(Invocation& inv) {
 void AddTableCommands(CommandSet& commands) {
   auto args = std::make_shared<TableArgs>();
   commands.Add(
-      "create-table", "Create a table", [args](Invocation& inv) { return RunCreateTable(inv, *args); },
+      "create-table",
+      {Group::kTables, "Create a table", "kvstore create-table app --if-not-exists", "the table already exists"}, [args](Invocation& inv) { return RunCreateTable(inv, *args); },
       [args](CLI::App& cmd) {
         cmd.add_option("TABLE", args->table, "table name: 3-255 of A-Z a-z 0-9 _ - .")->required();
         cmd.add_flag("--if-not-exists", args->if_not_exists, "succeed if the table already exists");
       });
 
   commands.Add(
-      "drop-table", "Delete a table and everything in it", [args](Invocation& inv) { return RunDropTable(inv, *args); },
+      "drop-table",
+      {Group::kTables, "Delete a table and everything in it", "kvstore drop-table app --if-exists", "the table does not exist"}, [args](Invocation& inv) { return RunDropTable(inv, *args); },
       [args](CLI::App& cmd) {
         cmd.add_option("TABLE", args->table, "table name")->required();
         cmd.add_flag("--if-exists", args->if_exists, "succeed if the table does not exist");
       });
 
-  commands.Add("list-tables", "List the tables", [](Invocation& inv) { return RunListTables(inv); });
+  commands.Add("list-tables", {Group::kTables, "List the tables", "kvstore list-tables", ""}, [](Invocation& inv) { return RunListTables(inv); });
 }
 
 }  // namespace kvstore::cli

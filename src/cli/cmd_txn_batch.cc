@@ -128,27 +128,33 @@ Status RunBatchSet(Invocation& inv, const TxnBatchArgs& args) {
 void AddTxnBatchCommands(CommandSet& commands) {
   auto args = std::make_shared<TxnBatchArgs>();
   commands.Add(
-      "transaction", "Apply a file of operations atomically (all or none)",
+      "transaction",
+      {Group::kBatchQuery, "Apply a file of operations atomically (all or none)",
+       "kvstore transaction app --file deploy-transaction.json", "a condition in the file did not hold; nothing was applied"},
       [args](Invocation& inv) { return RunTransaction(inv, *args); },
       [args](CLI::App& cmd) {
         cmd.add_option("TABLE", args->table, "table name")->required();
-        cmd.add_option("--file", args->file, "the JSON document; - reads stdin")->required();
+        cmd.add_option("--file", args->file, "the JSON document; - reads stdin")->type_name("FILE")->required();
       });
 
   commands.Add(
-      "batch-get", "Print many keys' values in the order asked", [args](Invocation& inv) { return RunBatchGet(inv, *args); },
+      "batch-get",
+      {Group::kBatchQuery, "Print many keys' values in the order asked", "kvstore --json batch-get app k1 k2 k3", ""}, [args](Invocation& inv) { return RunBatchGet(inv, *args); },
       [args](CLI::App& cmd) {
         cmd.add_option("TABLE", args->table, "table name")->required();
         cmd.add_option("KEY", args->keys, "keys to read");
-        cmd.add_option("--file", args->file, "also read keys from this file, one per line; - reads stdin");
+        cmd.add_option("--file", args->file, "also read keys from this file, one per line; - reads stdin")
+            ->type_name("FILE");
       });
 
   commands.Add(
-      "batch-set", "Write many keys from a JSON array or JSON Lines file",
+      "batch-set",
+      {Group::kBatchQuery, "Write many keys from a JSON array or JSON Lines file",
+       "echo '{\"key\": \"a\", \"value\": \"1\"}' | kvstore batch-set app --file -", ""},
       [args](Invocation& inv) { return RunBatchSet(inv, *args); },
       [args](CLI::App& cmd) {
         cmd.add_option("TABLE", args->table, "table name")->required();
-        cmd.add_option("--file", args->file, "the entries; - reads stdin")->required();
+        cmd.add_option("--file", args->file, "the entries; - reads stdin")->type_name("FILE")->required();
       });
 }
 

@@ -56,6 +56,23 @@ void Invocation::ReportStats() {
   }
 }
 
+std::string_view GroupTitle(Group group) {
+  switch (group) {
+    case Group::kTables: return "Tables";
+    case Group::kKeys: return "Keys";
+    case Group::kCounters: return "Counters";
+    case Group::kLocks: return "Locks";
+    case Group::kQueues: return "Queues";
+    case Group::kLeader: return "Leader election";
+    case Group::kSets: return "Sets";
+    case Group::kLists: return "Lists";
+    case Group::kBatchQuery: return "Batch and query";
+    case Group::kStore: return "Store";
+    case Group::kShell: return "This tool";
+  }
+  return "Other";
+}
+
 const Clock& Invocation::clock() { return store_ ? store_->clock() : *SystemClock::Shared(); }
 
 Setup TableAnd(const std::string& what, const std::string& help, std::string* table, std::string* name,
@@ -67,16 +84,33 @@ Setup TableAnd(const std::string& what, const std::string& help, std::string* ta
   };
 }
 
-void CommandSet::Add(const std::string& name, const std::string& description, Handler handler, const Setup& setup) {
-  names_.insert(name);
+void CommandSet::Add(std::string_view name, const CommandDoc& doc, Handler handler, const Setup& setup) {
+  names_.push_back(name);
+  docs_.push_back(doc);
   if (!only_.empty() && name != only_) return;
-  CLI::App* sub = app_.add_subcommand(name, description);
+  CLI::App* sub = app_.add_subcommand(std::string(name), std::string(doc.summary));
   if (setup) setup(*sub);
   handlers_[sub] = std::move(handler);
 }
 
+bool CommandSet::Knows(std::string_view name) const { return Doc(name) != nullptr; }
+
+const CommandDoc* CommandSet::Doc(std::string_view name) const {
+  for (size_t i = 0; i < names_.size(); ++i) {
+    if (names_[i] == name) return &docs_[i];
+  }
+  return nullptr;
+}
+
+CLI::App* CommandSet::Declared(std::string_view name) const {
+  for (const auto& [sub, handler] : handlers_) {
+    if (sub->get_name() == name) return sub;
+  }
+  return nullptr;
+}
+
 const Handler* CommandSet::Chosen() const {
-  for (const CLI::App* sub : app_.get_subcommands()) {
+  for (CLI::App* sub : app_.get_subcommands()) {
     auto it = handlers_.find(sub);
     if (it != handlers_.end()) return &it->second;
   }

@@ -11,6 +11,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -65,6 +67,22 @@ class Invocation {
 };
 
 using Handler = std::function<Status(Invocation&)>;
+
+// The groups help and the man page list commands under, in this order.
+enum class Group { kTables, kKeys, kCounters, kLocks, kQueues, kLeader, kSets, kLists, kBatchQuery, kStore, kShell };
+inline constexpr Group kGroupOrder[] = {Group::kTables, Group::kKeys,  Group::kCounters,   Group::kLocks,
+                                        Group::kQueues, Group::kLeader, Group::kSets,       Group::kLists,
+                                        Group::kBatchQuery, Group::kStore, Group::kShell};
+std::string_view GroupTitle(Group group);
+
+// What help, the man page and completion say of a command; literals, so that
+// declaring ~45 of them costs a command nothing.
+struct CommandDoc {
+  Group group;
+  std::string_view summary;  // one line
+  std::string_view example;  // shell lines, \n between them
+  std::string_view exit_no;  // what exit code 1 means; empty: never 1
+};
 // Declares a command's arguments and flags on its CLI11 subcommand.
 using Setup = std::function<void(CLI::App&)>;
 
@@ -78,17 +96,25 @@ class CommandSet {
 
   // Adds a command; `setup` declares its arguments, `handler` runs if it is
   // the one chosen.
-  void Add(const std::string& name, const std::string& description, Handler handler, const Setup& setup = {});
+  void Add(std::string_view name, const CommandDoc& doc, Handler handler, const Setup& setup = {});
   // Whether a command has this name.
-  bool Knows(const std::string& name) const { return names_.count(name) > 0; }
+  bool Knows(std::string_view name) const;
+  // Every command's name, in the order added.
+  const std::vector<std::string_view>& names() const { return names_; }
+  // The doc of a command added under this name, or null.
+  const CommandDoc* Doc(std::string_view name) const;
+  // The CLI11 subcommand declared for this name (built: `only` was empty or
+  // this name), or null.
+  CLI::App* Declared(std::string_view name) const;
   // The handler of the chosen command, or null.
   const Handler* Chosen() const;
 
  private:
   CLI::App& app_;
   std::string only_;
-  std::set<std::string> names_;
-  std::map<const CLI::App*, Handler> handlers_;
+  std::vector<std::string_view> names_;
+  std::vector<CommandDoc> docs_;  // parallel to names_
+  std::map<CLI::App*, Handler> handlers_;
 };
 
 // The usual arguments, TABLE and one name (`what`: KEY, LOCK, QUEUE...), then

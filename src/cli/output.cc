@@ -27,6 +27,8 @@ void Output::Line(std::string_view text) {
   WriteAll(stdout, "\n");
 }
 
+void Output::Text(std::string_view lines) { WriteAll(stdout, lines); }
+
 void Output::Document(const Json& doc) {
   // Replace, never throw, should a string slip through that is not UTF-8.
   Line(doc.dump(-1, ' ', false, Json::error_handler_t::replace));

@@ -28,6 +28,8 @@ class Output {
   void Raw(std::string_view bytes);
   // Text mode: one line.
   void Line(std::string_view text);
+  // Text of whole lines (help, scripts), as it is.
+  void Text(std::string_view lines);
   // JSON mode: the command's document.
   void Document(const Json& doc);
   // The one-line message for a failed command on stderr and, in JSON mode,

@@ -38,7 +38,7 @@ const std::string kLongName(513, 'k');
 std::vector<BadInput> Cases() {
   return {
       // Missing, extra and unknown arguments.
-      {{}, 2, "subcommand is required"},
+      {{}, 2, "no command given"},
       {{"get"}, 2, "TABLE is required"},
       {{"get", "tbl"}, 2, "KEY is required"},
       {{"get", "tbl", "a", "extra"}, 2, "extra"},

@@ -173,6 +173,8 @@ Status SqliteError(sqlite3* db, int rc, const std::string& doing) {
   }
 }
 
+const char* LibraryVersion() { return sqlite3_libversion(); }
+
 void CloseDatabase(sqlite3* db) {
   // Unhooking hands back the hook's state.
   std::unique_ptr<WalState> wal(static_cast<WalState*>(sqlite3_wal_hook(db, nullptr, nullptr)));

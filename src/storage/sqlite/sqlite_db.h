@@ -19,6 +19,9 @@ Result<sqlite3*> OpenDatabase(const std::string& path, Durability durability);
 // grown (see KeepWalShort).
 void CloseDatabase(sqlite3* db);
 
+// The SQLite library's version, e.g. "3.46.1" (kvstore --version).
+const char* LibraryVersion();
+
 // A Status for a failed SQLite call, naming what was being done.
 Status SqliteError(sqlite3* db, int rc, const std::string& doing);
 
