@@ -1,4 +1,5 @@
-# The Debian packages (scripts/package.sh runs `cpack -G DEB`):
+# The Debian packages (scripts/package.sh runs `cpack -G DEB`). CPack takes
+# both synopses from the project's description; the texts below follow it.
 #   kvstore      the binary, man page and completions; depends only on what
 #                the binary loads (dpkg-shlibdeps), recommends libcurl4 for
 #                https:// DynamoDB endpoints (loaded with dlopen when used)
@@ -42,6 +43,9 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
 set(CPACK_RESOURCE_FILE_LICENSE ${PROJECT_SOURCE_DIR}/LICENSE)
 set(CPACK_PACKAGE_DIRECTORY ${PROJECT_BINARY_DIR}/packages)
 set(CPACK_COMPONENTS_ALL runtime dev)
+# The binary ships without its debug information; the static library keeps
+# its symbols (stripping those would make it unusable).
+set(CPACK_STRIP_FILES ${CMAKE_INSTALL_BINDIR}/kvstore)
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
@@ -51,17 +55,16 @@ set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME kvstore)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_RECOMMENDS "libcurl4")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SUGGESTS "bash-completion")
-set(CPACK_COMPONENT_RUNTIME_DESCRIPTION
-    "shared state and coordination for shell scripts, cron jobs and CI
- kvstore gives scripts keys with TTL and conditional writes, atomic counters,
- leased locks with fencing tokens, work queues with visibility timeouts and
- dead-letter queues, leader election, sets, lists, transactions, batch
- operations and queries, on an embedded SQLite file or on Amazon DynamoDB.")
+set(CPACK_DEBIAN_RUNTIME_DESCRIPTION
+    "kvstore gives scripts keys with TTL and conditional writes, atomic counters,
+leased locks with fencing tokens, work queues with visibility timeouts and
+dead-letter queues, leader election, sets, lists, transactions, batch
+operations and queries, on an embedded SQLite file or on Amazon DynamoDB.")
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME kvstore-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
-set(CPACK_COMPONENT_DEV_DESCRIPTION
-    "C++ library of kvstore: shared state and coordination (development files)
- The static library, headers, CMake package (find_package(kvstore)) and
- pkg-config file of kvstore: keys with TTL, counters, leased locks, queues,
- leader election, sets, lists and transactions on SQLite or Amazon DynamoDB.")
+set(CPACK_DEBIAN_DEV_DESCRIPTION
+    "The development files of kvstore's C++ library: the static library,
+headers, CMake package (find_package(kvstore)) and pkg-config file. kvstore
+offers keys with TTL, counters, leased locks, queues, leader election, sets,
+lists and transactions on SQLite or Amazon DynamoDB.")
 include(CPack)
