@@ -11,8 +11,11 @@ packages=(
   libsqlite3-dev                  # SQLite when its source cannot be fetched
   nlohmann-json3-dev libcli11-dev # JSON output, argument parsing
   libcurl4-openssl-dev            # https:// endpoints of the DynamoDB store (loaded with dlopen only then)
-  npm                             # fetches SQLite's source (scripts/fetch-sqlite.sh)
 )
+# npm fetches SQLite's source (scripts/fetch-sqlite.sh). Debian's npm package
+# conflicts with NodeSource's nodejs, which carries its own npm: ask for the
+# package only when no npm is on the machine at all.
+command -v npm >/dev/null || packages+=(npm)
 test_packages=(
   googletest libgtest-dev         # the test suite
   sqlite3                         # the CLI tests inspect store files
