@@ -13,6 +13,10 @@ struct StoreStats {
   int retries = 0;              // of which retries
   double read_units = 0;        // capacity consumed as the store reported it
   double write_units = 0;
+  // Items another tool wrote that kvstore cannot read (a number where it
+  // keeps bytes, say): listings skip them rather than fail.
+  int unreadable_items = 0;
+  std::string first_unreadable{};  // why the first one was skipped
 };
 
 }  // namespace kvstore

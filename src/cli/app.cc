@@ -218,6 +218,7 @@ int Execute(const CommandSet& commands, const GlobalFlags& flags) {
   Status status = handler ? (*handler)(invocation) : Status::InvalidArgument("no command given");
   status = WithAdvice(std::move(status), invocation);
   if (!status.ok() && !(invocation.answered() && ExitCodeFor(status) == kExitNo)) out.Failure(status);
+  invocation.WarnOfUnreadableItems();
   if (flags.verbose) invocation.ReportStats();
   std::fflush(stdout);
   return invocation.exit_code().value_or(ExitCodeFor(status));

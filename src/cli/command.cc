@@ -47,6 +47,14 @@ Result<Table> Invocation::table(const std::string& name) {
   return (*s)->OpenTable(name);
 }
 
+void Invocation::WarnOfUnreadableItems() {
+  if (!store_) return;
+  StoreStats s = store_->stats();
+  if (s.unreadable_items == 0) return;
+  std::fprintf(stderr, "kvstore: warning: skipped %d item%s kvstore cannot read; the first: %s\n", s.unreadable_items,
+               s.unreadable_items == 1 ? "" : "s", s.first_unreadable.c_str());
+}
+
 void Invocation::ReportStats() {
   if (!store_) return;
   StoreStats s = store_->stats();

@@ -46,6 +46,8 @@ class Invocation {
   const Clock& clock();
   // -v: what the store did, on stderr.
   void ReportStats();
+  // One stderr line when a listing skipped items kvstore cannot read.
+  void WarnOfUnreadableItems();
 
   // The handler printed its own negative answer (e.g. exists printing
   // "false"): main() adds no message for a negative Status.

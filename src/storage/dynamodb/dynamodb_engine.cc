@@ -40,7 +40,7 @@ class DynamoDbEngine final : public Engine {
   StoreStats Stats() const override {
     const CallStats& s = client_->stats();
     return {.backend = "dynamodb", .counts_requests = true, .requests = s.requests, .retries = s.retries, .read_units = s.read_units,
-            .write_units = s.write_units};
+            .write_units = s.write_units, .unreadable_items = unreadable_items_, .first_unreadable = first_unreadable_};
   }
 
   Status CreateTable(const std::string& table, const CreateTableOptions& options) override {
@@ -129,9 +129,9 @@ class DynamoDbEngine final : public Engine {
         if (!page.ok()) return page.status();
         if (page->error) return ErrorFor(table, "reading", *page->error);
         for (const Json& raw : page->body["Responses"].value(Name(table), Json::array())) {
-          auto item = ItemFromJson(raw);
+          auto item = ListedItem(raw);
           if (!item.ok()) return item.status();
-          if (!IsExpired(*item, Now())) found[item->key.partition + '\0' + item->key.sort] = *item;
+          if (*item && !IsExpired(**item, Now())) found[(*item)->key.partition + '\0' + (*item)->key.sort] = **item;
         }
         request["RequestItems"] = page->body.value("UnprocessedKeys", Json::object());
       }
@@ -197,14 +197,14 @@ class DynamoDbEngine final : public Engine {
       if (!result.ok()) return result.status();
       if (result->error) return ErrorFor(table, "querying", *result->error);
       for (const Json& raw : result->body.value("Items", Json::array())) {
-        auto item = ItemFromJson(raw);
+        auto item = ListedItem(raw);
         if (!item.ok()) return item.status();
-        if (!InRange(request, *item)) continue;
+        if (!*item || !InRange(request, **item)) continue;
         if (page.items.size() == limit) {
           page.continue_from = page.items.back().key.sort;
           return page;
         }
-        page.items.push_back(std::move(*item));
+        page.items.push_back(std::move(**item));
       }
       if (!result->body.contains("LastEvaluatedKey")) return page;
       call["ExclusiveStartKey"] = result->body["LastEvaluatedKey"];
@@ -225,9 +225,9 @@ class DynamoDbEngine final : public Engine {
       if (!result.ok()) return result.status();
       if (result->error) return ErrorFor(table, "counting", *result->error);
       for (const Json& raw : result->body.value("Items", Json::array())) {
-        auto item = ItemFromJson(raw);
+        auto item = ListedItem(raw);
         if (!item.ok()) return item.status();
-        if (InRange(request, *item)) ++count;
+        if (*item && InRange(request, **item)) ++count;
       }
       if (!result->body.contains("LastEvaluatedKey")) return count;
       call["ExclusiveStartKey"] = result->body["LastEvaluatedKey"];
@@ -340,6 +340,17 @@ class DynamoDbEngine final : public Engine {
     return keys.size() == 2 && keys[0].value("AttributeName", "") == kPartitionAttr &&
            keys[0].value("KeyType", "") == "HASH" && keys[1].value("AttributeName", "") == kSortAttr &&
            keys[1].value("KeyType", "") == "RANGE" && type_of(kPartitionAttr) == "S" && type_of(kSortAttr) == "S";
+  }
+
+  // An item of a listing, or nothing when another tool wrote it in a form
+  // kvstore cannot read: one such item must not make the whole table
+  // unreadable. Skipped items are counted for the caller's warning.
+  Result<std::optional<Item>> ListedItem(const Json& raw) {
+    auto item = ItemFromJson(raw);
+    if (item.ok()) return std::optional<Item>(std::move(*item));
+    if (item.status().code() != Status::Code::kWrongType) return item.status();
+    if (unreadable_items_++ == 0) first_unreadable_ = item.status().message();
+    return std::optional<Item>();
   }
 
   // For calls with nothing to send, which must still report a missing table.
@@ -479,6 +490,8 @@ class DynamoDbEngine final : public Engine {
   std::unique_ptr<DynamoClient> client_;
   std::shared_ptr<Clock> clock_;
   std::mutex mu_;
+  int unreadable_items_ = 0;
+  std::string first_unreadable_;
 };
 
 }  // namespace

@@ -74,6 +74,19 @@ std::string OnLiveItem(const Condition& c, Expressions& e) {
   return "attribute_exists(" + pk + ")";
 }
 
+// The type of a DynamoDB attribute value ({"S": "x"} -> "S").
+std::string TypeOf(const Json& value) {
+  return value.is_object() && value.size() == 1 ? value.begin().key() : "?";
+}
+
+// Why another tool's item cannot be read as ours: WrongType, naming the
+// attribute, so that `get` exits 2 and listings can skip just this item.
+Status Unreadable(const Item& item, const char* attr, const std::string& found, const std::string& wanted) {
+  return Status::WrongType("the item at pk '" + item.key.partition + "', sk '" + item.key.sort +
+                           "' is not one kvstore can read: attribute '" + attr + "' is of type " + found +
+                           ", kvstore reads " + wanted + " there");
+}
+
 }  // namespace
 
 Json KeyJson(const Key& key) {
@@ -91,12 +104,11 @@ Json ItemJson(const Item& item) {
 }
 
 Result<Item> ItemFromJson(const Json& attributes) {
-  auto bad = [](const std::string& what) { return Status::IoError("unexpected item from DynamoDB: " + what); };
-  if (!attributes.is_object()) return bad("not an attribute map");
+  if (!attributes.is_object()) return Status::IoError("unexpected item from DynamoDB: not an attribute map");
   Item item;
   for (const auto& [name, field] : {std::pair{kPartitionAttr, &item.key.partition}, std::pair{kSortAttr, &item.key.sort}}) {
     if (!attributes.contains(name) || !attributes[name].contains("S") || !attributes[name]["S"].is_string()) {
-      return bad(std::string("no string ") + name);
+      return Status::IoError(std::string("unexpected item from DynamoDB: no string ") + name);
     }
     *field = attributes[name]["S"].get<std::string>();
   }
@@ -105,19 +117,23 @@ Result<Item> ItemFromJson(const Json& attributes) {
     if (!attributes.contains(name)) continue;
     const Json& v = attributes[name];
     if (IsNumberAttr(attr)) {
-      if (!v.contains("N") || !v["N"].is_string()) return bad(std::string(name) + " is not a number");
+      if (!v.contains("N") || !v["N"].is_string()) return Unreadable(item, name, TypeOf(v), "a number (N)");
       const std::string& text = v["N"].get_ref<const std::string&>();
       int64_t n = 0;
       auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-      if (ec != std::errc() || ptr != text.data() + text.size()) return bad(std::string(name) + " is not a 64-bit integer");
+      if (ec != std::errc() || ptr != text.data() + text.size()) {
+        return Unreadable(item, name, "N '" + text.substr(0, 40) + "'", "a 64-bit integer");
+      }
       item.Set(attr, n);
+    } else if (attr == Attr::kValue && v.contains("S") && v["S"].is_string()) {
+      item.Set(attr, v["S"].get<std::string>());  // written by another tool: its UTF-8 bytes
     } else if (attr == Attr::kValue) {
-      if (!v.contains("B") || !v["B"].is_string()) return bad("value is not binary");
+      if (!v.contains("B") || !v["B"].is_string()) return Unreadable(item, name, TypeOf(v), "binary (B) or a string (S)");
       auto bytes = Base64Decode(v["B"].get<std::string>());
-      if (!bytes) return bad("value is not base64");
+      if (!bytes) return Status::IoError("unexpected item from DynamoDB: value is not base64");
       item.Set(attr, *bytes);
     } else {
-      if (!v.contains("S") || !v["S"].is_string()) return bad(std::string(name) + " is not a string");
+      if (!v.contains("S") || !v["S"].is_string()) return Unreadable(item, name, TypeOf(v), "a string (S)");
       item.Set(attr, v["S"].get<std::string>());
     }
   }

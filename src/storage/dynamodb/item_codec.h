@@ -30,8 +30,10 @@ inline constexpr char kTtlAttr[] = "ttl";
 Json KeyJson(const Key& key);
 // Every attribute the item has, keys included, and ttl when it expires.
 Json ItemJson(const Item& item);
-// The item of a GetItem/Query/ALL_OLD attribute map. InvalidArgument when
-// the map is not one of ours (missing keys, wrong types).
+// The item of a GetItem/Query/ALL_OLD attribute map. A string (S) value, as
+// other tools write it, reads as its UTF-8 bytes. WrongType, naming the
+// attribute, for an item kvstore cannot read (another tool's types); IoError
+// when the map is not an item at all.
 Result<Item> ItemFromJson(const Json& attributes);
 
 // Collects the placeholders of one request's expressions.

@@ -33,6 +33,21 @@ TEST(ItemCodecTest, ItemRoundTripsThroughAttributeMaps) {
   EXPECT_FALSE(ItemJson(bare).contains("value"));
 }
 
+TEST(ItemCodecTest, AStringValueReadsAsItsBytes) {
+  auto item = ItemFromJson(Json({{"pk", {{"S", "k"}}}, {"sk", {{"S", "b"}}}, {"value", {{"S", "a string"}}}}));
+  ASSERT_TRUE(item.ok()) << item.status().message();
+  EXPECT_EQ(item->value, "a string");
+}
+
+TEST(ItemCodecTest, UnreadableItemsNameTheAttribute) {
+  auto item = ItemFromJson(Json({{"pk", {{"S", "k"}}}, {"sk", {{"S", "c"}}}, {"value", {{"N", "12"}}}}));
+  ASSERT_FALSE(item.ok());
+  EXPECT_EQ(item.status().code(), Status::Code::kWrongType);
+  EXPECT_NE(item.status().message().find("attribute 'value' is of type N"), std::string::npos) << item.status().message();
+  auto owner = ItemFromJson(Json({{"pk", {{"S", "k"}}}, {"sk", {{"S", "c"}}}, {"owner", {{"BOOL", true}}}}));
+  EXPECT_EQ(owner.status().code(), Status::Code::kWrongType);
+}
+
 TEST(ItemCodecTest, ForeignItemsAreRefused) {
   EXPECT_FALSE(ItemFromJson(Json({{"sk", {{"S", "x"}}}})).ok());
   EXPECT_FALSE(ItemFromJson(Json({{"pk", {{"S", "p"}}}, {"sk", {{"S", "s"}}}, {"num", {{"S", "x"}}}})).ok());
