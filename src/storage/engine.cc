@@ -2,6 +2,8 @@
 // write ops, applying actions to an absent item, the one UnknownTable message.
 #include "storage/engine.h"
 
+#include <algorithm>
+
 namespace kvstore::storage {
 namespace {
 
@@ -125,6 +127,46 @@ bool Condition::HoldsWhenAbsent() const {
         if (c.HoldsWhenAbsent()) return true;
       }
       return false;
+  }
+  return false;
+}
+
+namespace {
+
+// DynamoDB's comparison rules: a missing attribute, or one of another type
+// than the operand, compares false, except for "not equal".
+bool Compares(const AttrValue& value, CompareOp op, const AttrValue& operand) {
+  if (value.index() != operand.index() || std::holds_alternative<std::monostate>(value)) return op == CompareOp::kNe;
+  switch (op) {
+    case CompareOp::kEq: return value == operand;
+    case CompareOp::kNe: return value != operand;
+    case CompareOp::kLt: return value < operand;
+    case CompareOp::kLe: return value <= operand;
+    case CompareOp::kGt: return value > operand;
+    case CompareOp::kGe: return value >= operand;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool Condition::HoldsFor(const Item& item) const {
+  switch (kind) {
+    case Kind::kAlways:
+    case Kind::kExists:
+      return true;
+    case Kind::kNotExists:
+      return false;
+    case Kind::kCompare:
+      return Compares(item.Get(attr), op, operand);
+    case Kind::kAttrExists:
+      return !std::holds_alternative<std::monostate>(item.Get(attr));
+    case Kind::kAttrNotExists:
+      return std::holds_alternative<std::monostate>(item.Get(attr));
+    case Kind::kAnd:
+      return std::all_of(children.begin(), children.end(), [&](const Condition& c) { return c.HoldsFor(item); });
+    case Kind::kOr:
+      return std::any_of(children.begin(), children.end(), [&](const Condition& c) { return c.HoldsFor(item); });
   }
   return false;
 }

@@ -98,6 +98,9 @@ struct Condition {
   bool IsAlways() const { return kind == Kind::kAlways; }
   // The condition's value when the item is absent or expired.
   bool HoldsWhenAbsent() const;
+  // Its value on a live item: a store's refusal of a write whose condition
+  // holds on the item it returned is no answer at all (see DynamoDB's engine).
+  bool HoldsFor(const Item& item) const;
 };
 
 // One change an update makes to an item. An update has at most one action

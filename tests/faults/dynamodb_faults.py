@@ -74,6 +74,8 @@ class FaultProxy(http.server.BaseHTTPRequestHandler):
         action = rule["action"] if rule else "pass"
         if action == "drop":  # the connection breaks before DynamoDB sees the request
             return self.hang_up()
+        if action == "answer":  # a made-up answer, never passed on to DynamoDB
+            return self.answer(rule["status"], rule["body"])
         if action in ("throttle", "server_error"):
             status, kind, message = THROTTLE if action == "throttle" else SERVER_ERROR
             return self.answer(status, json.dumps({"__type": "com.amazonaws.dynamodb.v20120810#" + kind,
@@ -397,6 +399,66 @@ def _():
     code, out, err, _ = run("get", "tbl", "k", extra_env={"KVSTORE_DYNAMODB_TIMEOUT": "soon"})
     expect("exit", code, 2)
     expect_in("message", "KVSTORE_DYNAMODB_TIMEOUT 'soon'", err)
+
+
+def refusal():
+    """ConditionalCheckFailed with no item: what a write that holds when the item is absent can never get."""
+    return json.dumps({"__type": "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",
+                       "message": "The conditional request failed"}).encode()
+
+
+def unexpected_answer(*args, key):
+    """The command exits 3 naming an unexpected answer, one line; `key` is unchanged."""
+    before = direct_value("get", "tbl", key)
+    code, out, err, _ = run(*args)
+    expect("exit", code, 3)
+    expect_in("message", "unexpected answer from the store", err)
+    expect("lines on stderr", err.count("\n"), 1)
+    expect("unchanged", direct_value("get", "tbl", key), before)
+
+
+@case("a set with no condition refused as if a condition failed",
+      {"op": "UpdateItem", "action": "answer", "status": 400, "body": refusal()})
+def _():
+    unexpected_answer("set", "tbl", "k", "other", key="k")
+
+
+@case("an inc refused as if a condition failed",
+      {"op": "UpdateItem", "action": "answer", "status": 400, "body": refusal()})
+def _():
+    unexpected_answer("inc", "tbl", "fresh-counter", key="fresh-counter")
+
+
+@case("a delete with no condition refused as if a condition failed",
+      {"op": "DeleteItem", "action": "answer", "status": 400, "body": refusal()})
+def _():
+    unexpected_answer("delete", "tbl", "k", key="k")
+
+
+huge_message = "x" * 200_000
+huge_json_error = json.dumps({"__type": "com.amazonaws.dynamodb.v20120810#ValidationException",
+                              "message": huge_message}).encode()
+
+
+@case("an error whose message is 200 KB",
+      {"op": "GetItem", "action": "answer", "status": 400, "body": huge_json_error})
+def _():
+    code, out, err, _ = run("get", "tbl", "k")
+    expect("exit", code, 2)
+    expect("lines on stderr", err.count("\n"), 1)
+    expect_in("says how long it was", "(200000 bytes)", err)
+    if len(err) > 500:
+        raise AssertionError("the message is %d bytes long" % len(err))
+
+
+@case("a 500 whose body is 200 KB of lines that are not JSON",
+      {"op": "GetItem", "action": "answer", "status": 500, "body": b"<html>\n" * 25_000, "times": 100})
+def _():
+    code, out, err, _ = run("get", "tbl", "k")
+    expect("exit", code, 3)
+    expect("lines on stderr", err.count("\n"), 1)
+    if len(err) > 500:
+        raise AssertionError("the message is %d bytes long" % len(err))
 
 
 run("drop-table", "tbl", store=direct)

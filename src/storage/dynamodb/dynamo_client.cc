@@ -7,6 +7,7 @@
 #include <cstring>
 #include <thread>
 
+#include "util/quote.h"
 #include "util/retry_policy.h"
 
 namespace kvstore::storage::dynamodb {
@@ -123,8 +124,8 @@ DynamoClient::Try DynamoClient::Judge(const std::string& operation, const HttpRe
     (read ? stats_.read_units : stats_.write_units) += CapacityOf(parsed);
   }
   if (response.status == 200 && !parsed.is_discarded()) return {.answer = ApiResult{std::move(parsed), std::nullopt, false}};
-  std::string type = parsed.is_discarded() ? "" : ErrorType(parsed);
-  std::string message = parsed.is_discarded() ? response.body.substr(0, 200) : ErrorMessage(parsed);
+  std::string type = parsed.is_discarded() ? "" : Excerpt(ErrorType(parsed), 100);
+  std::string message = Excerpt(parsed.is_discarded() ? response.body : ErrorMessage(parsed));
   std::string problem = "HTTP " + std::to_string(response.status) + (type.empty() ? "" : " " + type) +
                         (message.empty() ? "" : ": " + message);
   if (response.status >= 500) {

@@ -17,6 +17,7 @@
 #include "storage/dynamodb/dynamo_client.h"
 #include "storage/dynamodb/item_codec.h"
 #include "storage/limits.h"
+#include "util/quote.h"
 #include "util/random.h"
 #include "util/retry_policy.h"
 
@@ -180,7 +181,7 @@ class DynamoDbEngine final : public Engine {
         }
         return outcome;
       }
-      auto failed = ConditionFailed(table, key, *done->error);
+      auto failed = ConditionFailed(table, key, condition, *done->error);
       if (!failed.ok() || !failed->applied) return failed;  // applied = "expired item removed, try again"
     }
     return Status::IoError("an expired item kept reappearing");
@@ -258,6 +259,7 @@ class DynamoDbEngine final : public Engine {
               try_again = true;
               break;
             }
+            if (current.ok() && i < ops.size() && ops[i].condition.HoldsFor(*current)) return RefusedAnyway();
           }
           return TransactOutcome{.applied = false, .failed_index = i};
         }
@@ -266,7 +268,7 @@ class DynamoDbEngine final : public Engine {
           Pause(attempt + 1);
           break;
         }
-        if (code == "ValidationError") return Status::InvalidArgument("DynamoDB refused the transaction: " + reasons[i].value("Message", ""));
+        if (code == "ValidationError") return Status::InvalidArgument("DynamoDB refused the transaction: " + Excerpt(reasons[i].value("Message", "")));
       }
       if (!try_again) return ErrorFor(table, "writing", *done->error);
     }
@@ -396,17 +398,29 @@ class DynamoDbEngine final : public Engine {
 
   // After ConditionalCheckFailedException: the current item (not applied),
   // or applied = true meaning "an expired item was removed; write again".
-  Result<WriteOutcome> ConditionFailed(const std::string& table, const Key& key, const ApiError& error) {
+  // A refusal that the returned item contradicts (the condition holds on it,
+  // or on no item) is no answer at all: exit 3, never a false "no".
+  Result<WriteOutcome> ConditionFailed(const std::string& table, const Key& key, const Condition& condition,
+                                       const ApiError& error) {
     if (error.type == "ResourceNotFoundException") return NoSuchTable(table);
     if (error.type != "ConditionalCheckFailedException") return ErrorFor(table, "writing", error);
-    if (!error.body.contains("Item")) return WriteOutcome{.applied = false, .item = std::nullopt};
+    if (!error.body.contains("Item")) {
+      if (condition.HoldsWhenAbsent()) return RefusedAnyway();
+      return WriteOutcome{.applied = false, .item = std::nullopt};
+    }
     auto current = ItemFromJson(error.body["Item"]);
     if (!current.ok()) return current.status();
     if (IsExpired(*current, Now())) {
       KVSTORE_RETURN_IF_ERROR(RemoveExpired(table, key));
       return WriteOutcome{.applied = true, .item = std::nullopt};
     }
+    if (condition.HoldsFor(*current)) return RefusedAnyway();
     return WriteOutcome{.applied = false, .item = std::move(*current)};
+  }
+
+  static Status RefusedAnyway() {
+    return Status::IoError("unexpected answer from the store: DynamoDB refused a write whose condition holds "
+                           "(ConditionalCheckFailedException); nothing was written");
   }
 
   template <typename BuildUpdate>
@@ -425,7 +439,7 @@ class DynamoDbEngine final : public Engine {
         if (!item.ok()) return item.status();
         return WriteOutcome{.applied = true, .item = std::move(*item)};
       }
-      auto failed = ConditionFailed(table, key, *done->error);
+      auto failed = ConditionFailed(table, key, condition, *done->error);
       if (!failed.ok() || !failed->applied) return failed;
     }
     return Status::IoError("an expired item kept reappearing");
