@@ -107,7 +107,9 @@ DynamoClient::Try DynamoClient::SendOnce(const std::string& operation, const std
   ++stats_.requests;
   TransportError transport;
   bool fresh = repeat == Repeat::kUnsafe && stats_.requests > 1;  // the first request connects anyway
-  auto response = http_->Post(config_.endpoint + "/", *headers, body, fresh, &transport);
+  auto response = http_->Send({.url = config_.endpoint + "/", .headers = std::move(*headers), .body = body,
+                               .fresh_connection = fresh, .timeout = std::nullopt},
+                              &transport);
   if (response) return Judge(operation, *response, repeat);
   if (!transport.retryable) return {.problem = transport.message, .final = true};
   if (repeat == Repeat::kUnsafe && transport.maybe_sent) {

@@ -45,6 +45,19 @@ struct TransportError {
   bool maybe_sent = true;
 };
 
+// One request. `headers` are complete "Name: value" lines; Host and
+// Content-Length are added by the transport.
+struct HttpRequest {
+  std::string method = "POST";  // POST, GET or PUT
+  std::string url;
+  std::vector<std::string> headers{};
+  std::string body{};
+  // Do not reuse the kept connection.
+  bool fresh_connection = false;
+  // Less than the transport's request_timeout: what is left of a deadline.
+  std::optional<Millis> timeout{};
+};
+
 class HttpClient {
  public:
   // The transport for `endpoint`'s scheme (http:// or https://).
@@ -53,15 +66,11 @@ class HttpClient {
   static Result<std::unique_ptr<HttpClient>> Create(std::string_view endpoint, const HttpOptions& options);
   virtual ~HttpClient() = default;
 
-  // The response, or the transport error in *error (returning empty).
-  // `headers` are complete "Name: value" lines; Host and Content-Length are
-  // added here. `fresh_connection`: do not reuse the kept connection. A
+  // The response, or the transport error in *error (returning empty). A
   // request on a reused connection is never sent again silently (libcurl
   // does that when a reused connection dies before any answer, which must
   // never happen to a write that is unsafe to repeat): the caller decides.
-  virtual std::optional<HttpResponse> Post(const std::string& url, const std::vector<std::string>& headers,
-                                           const std::string& body, bool fresh_connection,
-                                           TransportError* error) = 0;
+  virtual std::optional<HttpResponse> Send(const HttpRequest& request, TransportError* error) = 0;
 };
 
 // The two transports; Create picks one.

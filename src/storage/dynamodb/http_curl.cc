@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <mutex>
 
 namespace kvstore::storage::dynamodb {
@@ -72,33 +73,37 @@ class CurlHttpClient final : public HttpClient {
  public:
   CurlHttpClient(CURL* handle, HttpOptions options) : handle_(handle), options_(std::move(options)) {}
   ~CurlHttpClient() override { g_curl.easy_cleanup(handle_); }
-  std::optional<HttpResponse> Post(const std::string& url, const std::vector<std::string>& headers,
-                                   const std::string& body, bool fresh_connection, TransportError* error) override;
+  std::optional<HttpResponse> Send(const HttpRequest& request, TransportError* error) override;
 
  private:
   CURL* handle_;
   HttpOptions options_;
 };
 
-std::optional<HttpResponse> CurlHttpClient::Post(const std::string& url, const std::vector<std::string>& headers,
-                                                 const std::string& body, bool fresh_connection,
-                                                 TransportError* error) {
+std::optional<HttpResponse> CurlHttpClient::Send(const HttpRequest& request, TransportError* error) {
   CURL* curl = handle_;
   curl_slist* list = nullptr;
-  for (const std::string& h : headers) list = g_curl.slist_append(list, h.c_str());
+  for (const std::string& h : request.headers) list = g_curl.slist_append(list, h.c_str());
   list = g_curl.slist_append(list, "Expect:");  // no 100-continue round trip
   HttpResponse response;
-  g_curl.easy_setopt(curl, CURLOPT_URL, url.c_str());
-  g_curl.easy_setopt(curl, CURLOPT_POST, 1L);
-  g_curl.easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
-  g_curl.easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  g_curl.easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  if (request.method == "GET") {
+    g_curl.easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    g_curl.easy_setopt(curl, CURLOPT_CUSTOMREQUEST, nullptr);
+  } else {
+    g_curl.easy_setopt(curl, CURLOPT_POST, 1L);
+    g_curl.easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    g_curl.easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    g_curl.easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method == "POST" ? nullptr : request.method.c_str());
+  }
   g_curl.easy_setopt(curl, CURLOPT_HTTPHEADER, list);
   g_curl.easy_setopt(curl, CURLOPT_WRITEFUNCTION, Append);
   g_curl.easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
   g_curl.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
-  g_curl.easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout.count()));
+  Millis timeout = std::min(request.timeout.value_or(options_.request_timeout), options_.request_timeout);
+  g_curl.easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<int64_t>(1, timeout.count())));
   g_curl.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  g_curl.easy_setopt(curl, CURLOPT_FRESH_CONNECT, fresh_connection ? 1L : 0L);
+  g_curl.easy_setopt(curl, CURLOPT_FRESH_CONNECT, request.fresh_connection ? 1L : 0L);
   g_curl.easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
   g_curl.easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
   if (!options_.ca_bundle.empty()) {

@@ -61,31 +61,37 @@ bool WaitFor(int fd, short events, Deadline deadline) {
   }
 }
 
+// The request line, headers and body. A GET with no body has no
+// Content-Length (some servers refuse one); every other request has one.
+std::string RequestText(const HttpRequest& request, const HttpUrl& target) {
+  std::string text = request.method + " " + target.path + " HTTP/1.1\r\nHost: " + target.authority + "\r\n";
+  if (request.method != "GET" || !request.body.empty()) {
+    text += "Content-Length: " + std::to_string(request.body.size()) + "\r\n";
+  }
+  for (const std::string& header : request.headers) text += header + "\r\n";
+  return text + "\r\n" + request.body;
+}
+
 class SocketHttpClient final : public HttpClient {
  public:
   explicit SocketHttpClient(HttpOptions options) : options_(std::move(options)) {}
   ~SocketHttpClient() override { Disconnect(); }
 
-  std::optional<HttpResponse> Post(const std::string& url, const std::vector<std::string>& headers,
-                                   const std::string& body, bool fresh_connection, TransportError* error) override {
+  std::optional<HttpResponse> Send(const HttpRequest& request, TransportError* error) override {
     Deadline started = std::chrono::steady_clock::now();
-    Deadline deadline = started + options_.request_timeout;
-    std::optional<HttpUrl> target = ParseHttpUrl(url);
+    timeout_ = std::min(request.timeout.value_or(options_.request_timeout), options_.request_timeout);
+    Deadline deadline = started + timeout_;
+    std::optional<HttpUrl> target = ParseHttpUrl(request.url);
     if (!target) {
-      *error = TransportError{"malformed http:// URL '" + url + "'", /*retryable=*/false, /*maybe_sent=*/false};
+      *error = TransportError{"malformed http:// URL '" + request.url + "'", /*retryable=*/false, /*maybe_sent=*/false};
       return std::nullopt;
     }
-    if (fresh_connection || connected_to_ != target->authority || !KeptConnectionIsUsable()) {
+    if (request.fresh_connection || connected_to_ != target->authority || !KeptConnectionIsUsable()) {
       Disconnect();
       if (!Connect(*target, std::min(deadline, started + options_.connect_timeout), error)) return std::nullopt;
     }
-    std::string request = "POST " + target->path + " HTTP/1.1\r\nHost: " + target->authority +
-                          "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
-    for (const std::string& header : headers) request += header + "\r\n";
-    request += "\r\n";
-    request += body;
     std::optional<HttpResponse> response;
-    if (SendAll(request, deadline, error)) response = ReadResponse(deadline, error);
+    if (SendAll(RequestText(request, *target), deadline, error)) response = ReadResponse(deadline, error);
     if (!response) Disconnect();
     return response;
   }
@@ -246,7 +252,7 @@ class SocketHttpClient final : public HttpClient {
   }
 
   std::string TimeoutMessage() const {
-    return "no complete answer within " + std::to_string(options_.request_timeout.count()) + " ms";
+    return "no complete answer within " + std::to_string(timeout_.count()) + " ms";
   }
 
   // Every failure after connecting: the request may have been sent.
@@ -258,6 +264,7 @@ class SocketHttpClient final : public HttpClient {
   static bool Malformed(TransportError* error) { return Fail("the answer is not well-formed HTTP/1.1", error); }
 
   HttpOptions options_;
+  Millis timeout_{};  // of the request under way
   int fd_ = -1;
   std::string connected_to_;  // the authority fd_ is connected to
   std::string unread_;        // received and not yet parsed

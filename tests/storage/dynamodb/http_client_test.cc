@@ -127,7 +127,9 @@ class HttpClientTest : public ::testing::TestWithParam<std::string> {
   }
 
   std::optional<HttpResponse> Post(HttpClient& client, const std::string& url, bool fresh = false) {
-    return client.Post(url, {"X-Amz-Target: DynamoDB_20120810.ListTables"}, "{\"body\":1}", fresh, &error_);
+    return client.Send({.url = url, .headers = {"X-Amz-Target: DynamoDB_20120810.ListTables"}, .body = "{\"body\":1}",
+                        .fresh_connection = fresh},
+                       &error_);
   }
 
   TransportError error_;
@@ -200,6 +202,36 @@ TEST_P(HttpClientTest, SilenceIsATimeoutThatMayHaveBeenSent) {
   EXPECT_TRUE(error_.maybe_sent);
 }
 
+TEST_P(HttpClientTest, ARequestsOwnTimeoutCutsItShorter) {
+  ScriptedServer server({{"", false, /*silent=*/true}});
+  auto client = Client({.connect_timeout = Millis(3000), .request_timeout = Millis(3000)});
+  auto started = std::chrono::steady_clock::now();
+  EXPECT_FALSE(client->Send({.url = server.url(), .timeout = Millis(150)}, &error_).has_value());
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(550));
+  EXPECT_TRUE(error_.maybe_sent);
+}
+
+// The credential sources' requests: IMDS asks for a token with a PUT of
+// nothing and reads with GETs.
+TEST_P(HttpClientTest, SendsGetAndPut) {
+  ScriptedServer server({Ok("token"), Ok("role")});
+  auto client = Client();
+  auto put = client->Send({.method = "PUT", .url = server.url() + "latest/api/token",
+                           .headers = {"X-aws-ec2-metadata-token-ttl-seconds: 21600"}},
+                          &error_);
+  ASSERT_TRUE(put.has_value()) << error_.message;
+  EXPECT_EQ(put->body, "token");
+  auto get = client->Send({.method = "GET", .url = server.url() + "latest/meta-data/"}, &error_);
+  ASSERT_TRUE(get.has_value()) << error_.message;
+  EXPECT_EQ(get->body, "role");
+  std::string requests = server.requests();
+  EXPECT_TRUE(requests.starts_with("PUT /latest/api/token HTTP/1.1\r\n")) << requests;
+  size_t get_at = requests.find("GET /latest/meta-data/ HTTP/1.1\r\n");
+  ASSERT_NE(get_at, std::string::npos) << requests;
+  EXPECT_NE(requests.substr(0, get_at).find("Content-Length: 0\r\n"), std::string::npos) << requests;
+  EXPECT_EQ(requests.substr(get_at).find("Content-Length"), std::string::npos) << requests;
+}
+
 TEST_P(HttpClientTest, ConnectionClosedWithoutAnAnswerMayHaveBeenSent) {
   ScriptedServer server({{"", /*close_after=*/true}});
   auto client = Client();
@@ -226,7 +258,7 @@ TEST(HttpClientFactoryTest, ChoosesByScheme) {
 TEST(SocketHttpClientTest, MalformedUrlIsNotRetried) {
   auto client = CreateSocketHttpClient({});
   TransportError error;
-  EXPECT_FALSE(client->Post("http://:80/", {}, "", false, &error).has_value());
+  EXPECT_FALSE(client->Send({.url = "http://:80/"}, &error).has_value());
   EXPECT_FALSE(error.retryable);
   EXPECT_FALSE(error.maybe_sent);
 }
