@@ -48,6 +48,8 @@ Result<std::vector<std::string>> Store::ListTables() { return engine_->ListTable
 
 StoreStats Store::stats() const { return engine_->Stats(); }
 
+void Store::SetDeadline(std::optional<Deadline> deadline) { engine_->SetDeadline(deadline); }
+
 Result<Table> Store::OpenTable(std::string_view name) {
   KVSTORE_RETURN_IF_ERROR(storage::ValidateTableName(name));
   return Table(engine_.get(), clock_.get(), max_clock_skew_, std::string(name));

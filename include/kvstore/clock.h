@@ -12,6 +12,8 @@
 namespace kvstore {
 
 using Millis = std::chrono::milliseconds;
+// A moment on the monotonic clock by which a call must be done (Store::SetDeadline).
+using Deadline = std::chrono::steady_clock::time_point;
 
 class Clock {
  public:

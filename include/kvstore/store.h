@@ -14,6 +14,7 @@
 #define KVSTORE_STORE_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -87,6 +88,13 @@ class Store {
 
   // Requests and capacity used so far by this Store (for -v / --stats).
   StoreStats stats() const;
+
+  // Bounds the time every later call may take, retries and waits for a
+  // table included: a call that would run past `deadline` stops and fails
+  // with IoError saying so (a write cut short may or may not have been
+  // applied, as the message then says). nullopt lifts the bound. On the
+  // embedded store a call never waits long, and the bound is not checked.
+  void SetDeadline(std::optional<Deadline> deadline);
 
  private:
   Store(std::unique_ptr<storage::Engine> engine, std::shared_ptr<Clock> clock, Millis max_clock_skew);

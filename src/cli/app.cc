@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include <string_view>
 
@@ -51,12 +52,16 @@ struct Preamble {
   bool json = false;     // --json
 };
 
+// The global options that take a value (DeclareGlobalFlags), whose value
+// the preamble must not take for the command.
+constexpr std::string_view kGlobalValueFlags[] = {"--store", "--table-prefix", "--timeout"};
+
 // CLI11 would report an unknown command as a missing one; this names it.
 Preamble ReadPreamble(int argc, char** argv) {
   Preamble preamble;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
-    if (arg == "--store" || arg == "--table-prefix") {  // the global options that take a value
+    if (std::find(std::begin(kGlobalValueFlags), std::end(kGlobalValueFlags), arg) != std::end(kGlobalValueFlags)) {
       ++i;
     } else if (arg.empty() || arg[0] != '-') {
       preamble.command = arg;
@@ -112,8 +117,10 @@ std::string UsageProblem(const CLI::ParseError& e) {
 struct GlobalOptions {
   GlobalFlags flags;
   std::string table_prefix;
+  std::string timeout;
   CLI::Option* store = nullptr;
   CLI::Option* table_prefix_option = nullptr;
+  CLI::Option* timeout_option = nullptr;
 };
 
 void DeclareGlobalFlags(CLI::App& app, GlobalOptions& global) {
@@ -126,11 +133,28 @@ void DeclareGlobalFlags(CLI::App& app, GlobalOptions& global) {
       app.add_option("--table-prefix", global.table_prefix,
                      "DynamoDB: prefix of every table name (default: $KVSTORE_TABLE_PREFIX)")
           ->type_name("PREFIX");
+  global.timeout_option =
+      app.add_option("--timeout", global.timeout,
+                     "most seconds the command may spend on the store, retries included (default: $KVSTORE_TIMEOUT, "
+                     "else 15; create-table and drop-table 300; a --wait adds to it)")
+          ->type_name("SECONDS");
   app.add_flag("-v,--verbose,--stats", global.flags.verbose,
                "report on stderr the store used and, on DynamoDB, the requests, retries and capacity consumed");
   app.add_flag("--version")->description("print kvstore's version, its SQLite's and the commit it was built from");
   app.require_subcommand(1);
   app.fallthrough();
+}
+
+// --timeout, else $KVSTORE_TIMEOUT, else unset (the command's default).
+Result<std::optional<Millis>> CommandTimeout(const GlobalOptions& global) {
+  const char* env = std::getenv("KVSTORE_TIMEOUT");
+  bool from_flag = global.timeout_option->count() > 0;
+  if (!from_flag && (env == nullptr || *env == '\0')) return std::optional<Millis>();
+  std::string name = from_flag ? "--timeout" : "KVSTORE_TIMEOUT";
+  auto timeout = ParseSeconds(name, from_flag ? global.timeout : std::string(env));
+  if (!timeout.ok()) return timeout.status();
+  if (*timeout <= Millis(0)) return Status::InvalidArgument(name + " must be more than 0 seconds");
+  return std::optional<Millis>(*timeout);
 }
 
 void AddEveryCommand(CommandSet& commands) {
@@ -254,6 +278,9 @@ int RunCli(int argc, char** argv) {
     return kExitUsage;
   }
   if (global.table_prefix_option->count() > 0) global.flags.table_prefix = global.table_prefix;
+  auto timeout = CommandTimeout(global);
+  if (!timeout.ok()) return Refuse(timeout.status());
+  global.flags.timeout = *timeout;
   return Execute(commands, global.flags);
 }
 

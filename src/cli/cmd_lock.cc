@@ -49,6 +49,7 @@ Status RunAcquire(Invocation& inv, const LockArgs& args) {
   if (!ttl.ok()) return ttl.status();
   auto wait = SecondsOr("--wait", args.wait, Millis(0));
   if (!wait.ok()) return wait.status();
+  inv.AllowWaiting(*wait);
   auto table = inv.table(args.table);
   if (!table.ok()) return table.status();
   auto result = Locks(*table).Acquire(args.lock, args.owner, {.ttl = *ttl, .wait = *wait});

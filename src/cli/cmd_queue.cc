@@ -66,6 +66,7 @@ Status RunPop(Invocation& inv, const QueueArgs& args) {
   auto wait = SecondsOr("--wait", args.wait, Millis(0));
   if (!wait.ok()) return wait.status();
   options.wait = *wait;
+  inv.AllowWaiting(*wait);
   if (!args.max_receives.empty()) {
     auto max = ParseCount("--max-receives", args.max_receives, 1'000'000);
     if (!max.ok()) return max.status();

@@ -11,6 +11,7 @@ struct TableArgs {
 };
 
 Status RunCreateTable(Invocation& inv, const TableArgs& args) {
+  inv.DefaultTimeout(kDefaultTableTimeout);
   auto store = inv.store();
   if (!store.ok()) return store.status();
   Status st = (*store)->CreateTable(args.table, {.if_not_exists = args.if_not_exists});
@@ -18,6 +19,7 @@ Status RunCreateTable(Invocation& inv, const TableArgs& args) {
 }
 
 Status RunDropTable(Invocation& inv, const TableArgs& args) {
+  inv.DefaultTimeout(kDefaultTableTimeout);
   auto store = inv.store();
   if (!store.ok()) return store.status();
   Status st = (*store)->DropTable(args.table, {.if_exists = args.if_exists});

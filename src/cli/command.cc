@@ -33,6 +33,7 @@ Result<Store*> Invocation::store() {
     auto opened = Store::Open(flags_.store, *options);
     if (!opened.ok()) return opened.status();
     store_ = std::move(*opened);
+    ApplyDeadline();
     if (flags_.verbose) {
       std::fprintf(stderr, "kvstore: store %s\n", flags_.store.empty() ? "(default)" : flags_.store.c_str());
     }
@@ -45,6 +46,32 @@ Result<Table> Invocation::table(const std::string& name) {
   auto s = store();
   if (!s.ok()) return s.status();
   return (*s)->OpenTable(name);
+}
+
+void Invocation::DefaultTimeout(Millis timeout) {
+  default_timeout_ = timeout;
+  ApplyDeadline();
+}
+
+void Invocation::AllowWaiting(Millis wait) {
+  waiting_ += wait;
+  ApplyDeadline();
+}
+
+void Invocation::LiftDeadline() {
+  lifted_ = true;
+  if (store_) store_->SetDeadline(std::nullopt);
+}
+
+void Invocation::RestartDeadline() {
+  lifted_ = false;
+  started_ = std::chrono::steady_clock::now();
+  waiting_ = Millis(0);
+  ApplyDeadline();
+}
+
+void Invocation::ApplyDeadline() {
+  if (store_ && !lifted_) store_->SetDeadline(started_ + flags_.timeout.value_or(default_timeout_) + waiting_);
 }
 
 void Invocation::WarnOfUnreadableItems() {

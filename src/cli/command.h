@@ -27,7 +27,15 @@ struct GlobalFlags {
   bool json = false;  // --json
   bool verbose = false;  // -v
   std::optional<std::string> table_prefix{};  // --table-prefix; unset: $KVSTORE_TABLE_PREFIX
+  std::optional<Millis> timeout{};  // --timeout or $KVSTORE_TIMEOUT; unset: the command's default
 };
+
+// How long a command may spend on the store when --timeout does not say:
+// enough for a slow answer and its retries, short enough for a script.
+inline constexpr Millis kDefaultCommandTimeout{15'000};
+// create-table and drop-table: DynamoDB makes and removes tables in the
+// background, usually in seconds, at times in minutes.
+inline constexpr Millis kDefaultTableTimeout{300'000};
 
 // What a running command can reach: the store (opened on first use), its
 // output, and the global flags.
@@ -59,13 +67,28 @@ class Invocation {
   void SetExitCode(int code) { exit_code_ = code; }
   std::optional<int> exit_code() const { return exit_code_; }
 
+  // The command's deadline (Store::SetDeadline): --timeout from the start,
+  // or this command's default when --timeout is not given ...
+  void DefaultTimeout(Millis timeout);
+  // ... plus what the user asked to wait (--wait) on top of it.
+  void AllowWaiting(Millis wait);
+  // No deadline while lock-run's command runs; a fresh one for releasing.
+  void LiftDeadline();
+  void RestartDeadline();
+
  private:
+  void ApplyDeadline();
+
   const GlobalFlags& flags_;
   Output& out_;
   std::unique_ptr<Store> store_;
   std::optional<std::string> table_name_;
   bool answered_ = false;
   std::optional<int> exit_code_;
+  Deadline started_ = std::chrono::steady_clock::now();
+  Millis default_timeout_ = kDefaultCommandTimeout;
+  Millis waiting_{0};
+  bool lifted_ = false;
 };
 
 using Handler = std::function<Status(Invocation&)>;

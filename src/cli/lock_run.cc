@@ -101,6 +101,7 @@ int WaitForExit(pid_t pid) {
 }  // namespace
 
 Status RunLockRun(Invocation& inv, const LockRunRequest& request) {
+  inv.AllowWaiting(request.wait);
   auto table = inv.table(request.table);
   if (!table.ok()) return table.status();
   Locks locks(*table);
@@ -112,6 +113,7 @@ Status RunLockRun(Invocation& inv, const LockRunRequest& request) {
     return Status::ConditionFailed("lock '" + request.lock + "' is held by '" + acquired->lock.owner + "'");
   }
 
+  inv.LiftDeadline();  // the command takes as long as it takes; each renewal is bounded by the request timeout
   InstallForwarding();
   pid_t child = Spawn(request.command, acquired->lock.token, owner);
   if (child < 0) {
@@ -127,6 +129,7 @@ Status RunLockRun(Invocation& inv, const LockRunRequest& request) {
   int code = WaitForExit(child);
   g_child = 0;
   ender.Exited();
+  inv.RestartDeadline();
   Status released = keeper.Release();
   if (keeper.lost()) {
     return Status::IoError("lost the lock '" + request.lock + "' while the command ran (" +

@@ -221,6 +221,9 @@ class Engine {
   // Requests and capacity used so far (-v); see kvstore::StoreStats.
   virtual StoreStats Stats() const = 0;
 
+  // See Store::SetDeadline. Engines whose calls never wait long ignore it.
+  virtual void SetDeadline(std::optional<Deadline> /*deadline*/) {}
+
   virtual Status CreateTable(const std::string& table, const CreateTableOptions& options) = 0;
   virtual Status DropTable(const std::string& table, const DropTableOptions& options) = 0;
   virtual Result<std::vector<std::string>> ListTables() = 0;

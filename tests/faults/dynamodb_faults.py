@@ -461,6 +461,34 @@ def _():
         raise AssertionError("the message is %d bytes long" % len(err))
 
 
+@case("an endpoint that stops answering: --timeout bounds the command, retries included",
+      {"op": "GetItem", "action": "delay", "seconds": 5, "times": 100})
+def _():
+    code, out, err, took = run("--timeout", "2", "get", "tbl", "k")
+    expect("exit", code, 3)
+    expect_in("message", "ran out of time (--timeout)", err)
+    expect("lines on stderr", err.count("\n"), 1)
+    if not 1.9 < took < 3:
+        raise AssertionError("took %.1f s, --timeout was 2" % took)
+
+
+@case("an endpoint that accepts and never answers, with every default")
+def _():
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)
+    defaults = {k: v for k, v in env.items() if k not in ("KVSTORE_DYNAMODB_TIMEOUT", "KVSTORE_TIMEOUT")}
+    started = time.monotonic()
+    result = subprocess.run([kvstore, "--store", "dynamodb+http://127.0.0.1:%d" % silent.getsockname()[1],
+                             "get", "tbl", "k"], capture_output=True, env=defaults)
+    took = time.monotonic() - started
+    silent.close()
+    expect("exit", result.returncode, 3)
+    expect_in("message", "ran out of time", result.stderr.decode())
+    if not 14 < took < 17:
+        raise AssertionError("took %.1f s; the default --timeout is 15 s" % took)
+
+
 run("drop-table", "tbl", store=direct)
 proxy.shutdown()
 if problems:

@@ -11,7 +11,8 @@
 //   CA bundle    AWS_CA_BUNDLE
 //   table prefix KVSTORE_TABLE_PREFIX
 //   timeout      KVSTORE_DYNAMODB_TIMEOUT: seconds one request may take
-//                (default 10; the connection itself gets at most 3)
+//                (default 5; the connection itself gets at most 3); the
+//                whole command is bounded by Store::SetDeadline (--timeout)
 #ifndef KVSTORE_STORAGE_DYNAMODB_AWS_CONFIG_H_
 #define KVSTORE_STORAGE_DYNAMODB_AWS_CONFIG_H_
 
@@ -30,7 +31,7 @@ struct AwsConfig {
   std::string endpoint;  // "https://host[:port]" or "http://..."
   std::string ca_bundle;
   std::string table_prefix;
-  Millis request_timeout{10'000};
+  Millis request_timeout{5'000};
 };
 
 using GetEnv = std::function<const char*(const char*)>;

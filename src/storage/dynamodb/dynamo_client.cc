@@ -101,14 +101,21 @@ Result<std::vector<std::string>> DynamoClient::SignedHeaders(const std::string& 
   return headers;
 }
 
-DynamoClient::Try DynamoClient::SendOnce(const std::string& operation, const std::string& body, Repeat repeat) {
+std::optional<Millis> DynamoClient::TimeLeft() const {
+  if (!deadline_) return std::nullopt;
+  auto left = std::chrono::duration_cast<Millis>(*deadline_ - std::chrono::steady_clock::now());
+  return std::max(left, Millis(0));
+}
+
+DynamoClient::Try DynamoClient::SendOnce(const std::string& operation, const std::string& body, Repeat repeat,
+                                         std::optional<Millis> time_left) {
   auto headers = SignedHeaders(operation, body);
   if (!headers.ok()) return {.answer = headers.status()};
   ++stats_.requests;
   TransportError transport;
   bool fresh = repeat == Repeat::kUnsafe && stats_.requests > 1;  // the first request connects anyway
   auto response = http_->Send({.url = config_.endpoint + "/", .headers = std::move(*headers), .body = body,
-                               .fresh_connection = fresh, .timeout = std::nullopt},
+                               .fresh_connection = fresh, .timeout = time_left},
                               &transport);
   if (response) return Judge(operation, *response, repeat);
   if (!transport.retryable) return {.problem = transport.message, .final = true};
@@ -151,10 +158,14 @@ Result<ApiResult> DynamoClient::Call(const std::string& operation, const Json& r
   bool maybe_applied = false;
   for (int attempt = 0; attempt < kRequestAttempts; ++attempt) {
     if (attempt > 0) {
+      Millis pause = RetryPause(kRequestRetry, attempt - 1);
+      if (TimeLeft() && *TimeLeft() <= pause) return TimedOut(operation, last_problem);
       ++stats_.retries;
-      std::this_thread::sleep_for(RetryPause(kRequestRetry, attempt - 1));
+      std::this_thread::sleep_for(pause);
     }
-    Try tried = SendOnce(operation, body, repeat);
+    std::optional<Millis> left = TimeLeft();
+    if (left && *left <= Millis(0)) return TimedOut(operation, last_problem);
+    Try tried = SendOnce(operation, body, repeat, left);
     maybe_applied = maybe_applied || tried.maybe_applied;
     if (tried.answer) {
       if (tried.answer->ok()) tried.answer->value().earlier_attempt_may_have_applied = maybe_applied;
@@ -165,6 +176,11 @@ Result<ApiResult> DynamoClient::Call(const std::string& operation, const Json& r
   }
   std::string after = stats_.retries > 0 ? " failed after " + std::to_string(stats_.retries) + " retries: " : " failed: ";
   return Status::IoError(operation + " to " + config_.endpoint + after + last_problem);
+}
+
+Status DynamoClient::TimedOut(const std::string& operation, const std::string& last_problem) const {
+  return Status::IoError(operation + " to " + config_.endpoint + " ran out of time (--timeout)" +
+                         (last_problem.empty() ? "" : "; last: " + last_problem));
 }
 
 }  // namespace kvstore::storage::dynamodb

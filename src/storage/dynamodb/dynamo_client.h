@@ -58,6 +58,12 @@ class DynamoClient {
   const AwsConfig& config() const { return config_; }
   const CallStats& stats() const { return stats_; }
 
+  // Calls stop at the deadline (Store::SetDeadline): no try starts after
+  // it, a try under way is cut short at it, and no retry pause outlasts it.
+  void set_deadline(std::optional<Deadline> deadline) { deadline_ = deadline; }
+  // What is left of the deadline (never negative), or nullopt without one.
+  std::optional<Millis> TimeLeft() const;
+
  private:
   // What one try came to: an answer to give the caller, or a problem that
   // another try may get past (`final`: one it cannot).
@@ -70,7 +76,8 @@ class DynamoClient {
 
   std::string Body(const std::string& operation, const Json& request) const;
   Result<std::vector<std::string>> SignedHeaders(const std::string& operation, const std::string& body) const;
-  Try SendOnce(const std::string& operation, const std::string& body, Repeat repeat);
+  Try SendOnce(const std::string& operation, const std::string& body, Repeat repeat, std::optional<Millis> time_left);
+  Status TimedOut(const std::string& operation, const std::string& last_problem) const;
   Try Judge(const std::string& operation, const HttpResponse& response, Repeat repeat);
 
   DynamoClient(AwsConfig config, std::unique_ptr<HttpClient> http)
@@ -79,6 +86,7 @@ class DynamoClient {
   AwsConfig config_;
   std::unique_ptr<HttpClient> http_;
   CallStats stats_;
+  std::optional<Deadline> deadline_;
 };
 
 }  // namespace kvstore::storage::dynamodb

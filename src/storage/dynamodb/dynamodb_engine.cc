@@ -44,23 +44,35 @@ class DynamoDbEngine final : public Engine {
             .write_units = s.write_units, .unreadable_items = unreadable_items_, .first_unreadable = first_unreadable_};
   }
 
+  void SetDeadline(std::optional<Deadline> deadline) override {
+    std::lock_guard lock(mu_);
+    client_->set_deadline(deadline);
+  }
+
+  // DynamoDB creates and deletes tables in the background: the table is
+  // usable (or gone) only when DescribeTable says so, and a table still being
+  // deleted counts as missing, so the name is created again once it is gone.
   Status CreateTable(const std::string& table, const CreateTableOptions& options) override {
     std::lock_guard lock(mu_);
-    Json request = {{"TableName", Name(table)},
-                    {"AttributeDefinitions", {{{"AttributeName", kPartitionAttr}, {"AttributeType", "S"}},
-                                              {{"AttributeName", kSortAttr}, {"AttributeType", "S"}}}},
-                    {"KeySchema", {{{"AttributeName", kPartitionAttr}, {"KeyType", "HASH"}},
-                                   {{"AttributeName", kSortAttr}, {"KeyType", "RANGE"}}}},
-                    {"BillingMode", "PAY_PER_REQUEST"}};
-    auto created = client_->Call("CreateTable", request, Repeat::kSafe);
-    if (!created.ok()) return created.status();
-    if (created->error) {
-      if (created->error->type == "ResourceInUseException") {
-        return options.if_not_exists ? Status::Ok() : Status::AlreadyExists("table '" + table + "' already exists");
+    TableWait wait(*client_);
+    for (;;) {
+      auto created = client_->Call("CreateTable", CreateTableRequest(table), Repeat::kSafe);
+      if (!created.ok()) return created.status();
+      if (!created->error) break;
+      if (created->error->type != "ResourceInUseException") return Failed("creating table " + table, *created->error);
+      auto state = TableStatus(table);
+      if (!state.ok()) return state.status();
+      if (state->empty() || *state == "DELETING") {
+        KVSTORE_RETURN_IF_ERROR(WaitForStatus(table, "", wait));
+        if (std::chrono::steady_clock::now() >= wait.until) {
+          return Status::IoError("table '" + table + "' kept being in use and missing at once; try again later");
+        }
+        continue;
       }
-      return Failed("creating table " + table, *created->error);
+      if (!options.if_not_exists) return Status::AlreadyExists("table '" + table + "' already exists");
+      return WaitForStatus(table, "ACTIVE", wait);  // another process's table, maybe still CREATING
     }
-    KVSTORE_RETURN_IF_ERROR(WaitUntilActive(table));
+    KVSTORE_RETURN_IF_ERROR(WaitForStatus(table, "ACTIVE", wait));
     auto ttl = client_->Call("UpdateTimeToLive",
                              {{"TableName", Name(table)},
                               {"TimeToLiveSpecification", {{"AttributeName", kTtlAttr}, {"Enabled", true}}}},
@@ -72,13 +84,16 @@ class DynamoDbEngine final : public Engine {
 
   Status DropTable(const std::string& table, const DropTableOptions& options) override {
     std::lock_guard lock(mu_);
-    auto dropped = client_->Call("DeleteTable", {{"TableName", Name(table)}}, Repeat::kSafe);
-    if (!dropped.ok()) return dropped.status();
-    if (dropped->error) {
+    TableWait wait(*client_);
+    for (;;) {
+      auto dropped = client_->Call("DeleteTable", {{"TableName", Name(table)}}, Repeat::kSafe);
+      if (!dropped.ok()) return dropped.status();
+      if (!dropped->error) break;
       if (dropped->error->type == "ResourceNotFoundException") return options.if_exists ? Status::Ok() : NoSuchTable(table);
-      return Failed("dropping table " + table, *dropped->error);
+      if (dropped->error->type != "ResourceInUseException") return Failed("dropping table " + table, *dropped->error);
+      KVSTORE_RETURN_IF_ERROR(WaitForStatus(table, "ACTIVE", wait));  // still being created: delete it when done
     }
-    return Status::Ok();
+    return WaitForStatus(table, "", wait);
   }
 
   Result<std::vector<std::string>> ListTables() override {
@@ -362,14 +377,50 @@ class DynamoDbEngine final : public Engine {
     return described->error ? ErrorFor(table, "reading", *described->error) : Status::Ok();
   }
 
-  Status WaitUntilActive(const std::string& table) {
-    for (int i = 0; i < 600; ++i) {
-      auto described = client_->Call("DescribeTable", {{"TableName", Name(table)}}, Repeat::kSafe);
-      if (!described.ok()) return described.status();
-      if (!described->error && described->body["Table"].value("TableStatus", "") == "ACTIVE") return Status::Ok();
-      std::this_thread::sleep_for(Millis(200));
+  Json CreateTableRequest(const std::string& table) const {
+    return {{"TableName", Name(table)},
+            {"AttributeDefinitions", {{{"AttributeName", kPartitionAttr}, {"AttributeType", "S"}},
+                                      {{"AttributeName", kSortAttr}, {"AttributeType", "S"}}}},
+            {"KeySchema", {{{"AttributeName", kPartitionAttr}, {"KeyType", "HASH"}},
+                           {{"AttributeName", kSortAttr}, {"KeyType", "RANGE"}}}},
+            {"BillingMode", "PAY_PER_REQUEST"}};
+  }
+
+  // The table's TableStatus (CREATING, ACTIVE, DELETING, ...), or "" when
+  // there is no such table.
+  Result<std::string> TableStatus(const std::string& table) {
+    auto described = client_->Call("DescribeTable", {{"TableName", Name(table)}}, Repeat::kSafe);
+    if (!described.ok()) return described.status();
+    if (!described->error) return described->body["Table"].value("TableStatus", "");
+    if (described->error->type == "ResourceNotFoundException") return std::string();
+    return Failed("describing table " + Name(table), described->error.value());
+  }
+
+  // How long a table may take to become ACTIVE or go: the caller's deadline,
+  // else kTableWait. DynamoDB usually takes seconds, at times minutes.
+  struct TableWait {
+    static constexpr Millis kTableWait{300'000};
+    explicit TableWait(const DynamoClient& client)
+        : until(std::chrono::steady_clock::now() + client.TimeLeft().value_or(kTableWait)) {}
+    Deadline until;
+  };
+
+  // Polls until the table's status is `wanted` ("" for gone).
+  Status WaitForStatus(const std::string& table, const std::string& wanted, const TableWait& wait) {
+    const auto started = std::chrono::steady_clock::now();
+    for (Millis pause(100);; pause = std::min(pause * 2, Millis(2000))) {
+      auto state = TableStatus(table);
+      if (!state.ok()) return state.status();
+      if (*state == wanted) return Status::Ok();
+      if (wanted == "ACTIVE" && state->empty()) return NoSuchTable(table);  // deleted while we waited
+      if (std::chrono::steady_clock::now() + pause >= wait.until) {
+        auto waited = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
+        return Status::IoError("table '" + table + "' is still " + *state + " after " + std::to_string(waited.count()) +
+                               " s of waiting for it to " + (wanted.empty() ? "go" : "become " + wanted) +
+                               "; DynamoDB finishes on its own: try again later, or allow longer with --timeout");
+      }
+      std::this_thread::sleep_for(pause);
     }
-    return Status::IoError("table '" + table + "' did not become ACTIVE within 2 minutes");
   }
 
   Result<std::optional<Item>> GetLocked(const std::string& table, const Key& key) {
