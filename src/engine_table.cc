@@ -58,7 +58,8 @@ Status CheckDynamoDbUrl(const StoreUrl& url, std::string_view text) {
 
 Result<std::unique_ptr<storage::Engine>> OpenDynamoDb(const StoreUrl& url, const OpenOptions& options,
                                                       std::shared_ptr<Clock> clock) {
-  auto config = storage::dynamodb::LoadAwsConfig(url.endpoint, GetEnv);
+  auto config = storage::dynamodb::LoadAwsConfig(
+      {.endpoint = url.endpoint, .profile = options.aws_profile, .region = options.aws_region}, GetEnv);
   if (!config.ok()) return config.status();
   if (options.table_prefix) config->table_prefix = *options.table_prefix;
   KVSTORE_RETURN_IF_ERROR(storage::ValidateTablePrefix(config->table_prefix));

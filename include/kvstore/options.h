@@ -27,6 +27,14 @@ struct OpenOptions {
   // "staging-jobs"). Default: $KVSTORE_TABLE_PREFIX, else none. Ignored by
   // the embedded store.
   std::optional<std::string> table_prefix{};
+  // DynamoDB: the profile of the AWS files (~/.aws/config, ~/.aws/credentials)
+  // to take credentials and region from, as `aws --profile`: its credentials
+  // then come before the environment's keys. Default: $AWS_PROFILE, else
+  // "default", after the environment's keys.
+  std::optional<std::string> aws_profile{};
+  // DynamoDB: the region. Default: $AWS_REGION, $AWS_DEFAULT_REGION, the
+  // profile's region, else us-east-1.
+  std::optional<std::string> aws_region{};
   // Open only a store that is already there: NotFound rather than creating
   // the embedded store's file (for readers that must leave nothing behind,
   // such as shell completion). Default: create it. DynamoDB ignores it.

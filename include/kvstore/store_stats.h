@@ -17,6 +17,9 @@ struct StoreStats {
   // keeps bytes, say): listings skip them rather than fail.
   int unreadable_items = 0;
   std::string first_unreadable{};  // why the first one was skipped
+  // DynamoDB: where the AWS credentials came from ("environment", "profile
+  // 'dev'", "instance metadata (...)"), never the credentials themselves.
+  std::string credentials_source{};
 };
 
 }  // namespace kvstore

@@ -54,7 +54,7 @@ struct Preamble {
 
 // The global options that take a value (DeclareGlobalFlags), whose value
 // the preamble must not take for the command.
-constexpr std::string_view kGlobalValueFlags[] = {"--store", "--table-prefix", "--timeout"};
+constexpr std::string_view kGlobalValueFlags[] = {"--store", "--table-prefix", "--timeout", "--profile", "--region"};
 
 // CLI11 would report an unknown command as a missing one; this names it.
 Preamble ReadPreamble(int argc, char** argv) {
@@ -118,9 +118,13 @@ struct GlobalOptions {
   GlobalFlags flags;
   std::string table_prefix;
   std::string timeout;
+  std::string profile;
+  std::string region;
   CLI::Option* store = nullptr;
   CLI::Option* table_prefix_option = nullptr;
   CLI::Option* timeout_option = nullptr;
+  CLI::Option* profile_option = nullptr;
+  CLI::Option* region_option = nullptr;
 };
 
 void DeclareGlobalFlags(CLI::App& app, GlobalOptions& global) {
@@ -138,6 +142,13 @@ void DeclareGlobalFlags(CLI::App& app, GlobalOptions& global) {
                      "most seconds the command may spend on the store, retries included (default: $KVSTORE_TIMEOUT, "
                      "else 15; create-table and drop-table 300; a --wait adds to it)")
           ->type_name("SECONDS");
+  global.profile_option =
+      app.add_option("--profile", global.profile,
+                     "DynamoDB: the AWS profile to take credentials and region from (default: $AWS_PROFILE)")
+          ->type_name("NAME");
+  global.region_option =
+      app.add_option("--region", global.region, "DynamoDB: the AWS region (default: $AWS_REGION, the profile's, us-east-1)")
+          ->type_name("REGION");
   app.add_flag("-v,--verbose,--stats", global.flags.verbose,
                "report on stderr the store used and, on DynamoDB, the requests, retries and capacity consumed");
   app.add_flag("--version")->description("print kvstore's version, its SQLite's and the commit it was built from");
@@ -278,6 +289,8 @@ int RunCli(int argc, char** argv) {
     return kExitUsage;
   }
   if (global.table_prefix_option->count() > 0) global.flags.table_prefix = global.table_prefix;
+  if (global.profile_option->count() > 0) global.flags.aws_profile = global.profile;
+  if (global.region_option->count() > 0) global.flags.aws_region = global.region;
   auto timeout = CommandTimeout(global);
   if (!timeout.ok()) return Refuse(timeout.status());
   global.flags.timeout = *timeout;

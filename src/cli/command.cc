@@ -14,7 +14,7 @@ namespace {
 // store's default allowance for clocks that disagree
 // (OpenOptions::max_clock_skew).
 Result<OpenOptions> OpenOptionsFor(const GlobalFlags& flags) {
-  OpenOptions options{.table_prefix = flags.table_prefix};
+  OpenOptions options{.table_prefix = flags.table_prefix, .aws_profile = flags.aws_profile, .aws_region = flags.aws_region};
   const char* skew = std::getenv("KVSTORE_MAX_CLOCK_SKEW");
   if (skew && *skew) {
     auto parsed = ParseSeconds("KVSTORE_MAX_CLOCK_SKEW", skew);
@@ -85,6 +85,7 @@ void Invocation::WarnOfUnreadableItems() {
 void Invocation::ReportStats() {
   if (!store_) return;
   StoreStats s = store_->stats();
+  if (!s.credentials_source.empty()) std::fprintf(stderr, "kvstore: AWS credentials from %s\n", s.credentials_source.c_str());
   if (s.counts_requests) {
     std::fprintf(stderr, "kvstore: %s: %d requests, %d retries, %.1f read units, %.1f write units\n",
                  s.backend.c_str(), s.requests, s.retries, s.read_units, s.write_units);

@@ -28,6 +28,8 @@ struct GlobalFlags {
   bool verbose = false;  // -v
   std::optional<std::string> table_prefix{};  // --table-prefix; unset: $KVSTORE_TABLE_PREFIX
   std::optional<Millis> timeout{};  // --timeout or $KVSTORE_TIMEOUT; unset: the command's default
+  std::optional<std::string> aws_profile{};  // --profile
+  std::optional<std::string> aws_region{};   // --region
 };
 
 // How long a command may spend on the store when --timeout does not say:

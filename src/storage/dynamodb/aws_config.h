@@ -1,10 +1,12 @@
 // Where a DynamoDB store is and who is asking: endpoint, region and
 // credentials, found the way AWS's own tools find them.
 //
-//   credentials  AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN,
-//                else the profile (AWS_PROFILE, default "default") of
-//                ${AWS_SHARED_CREDENTIALS_FILE:-~/.aws/credentials}
-//   region       AWS_REGION, AWS_DEFAULT_REGION, else the profile's region in
+//   credentials  the chain of credential_chain.h: environment, web identity,
+//                the profile (static keys, assumed roles, SSO,
+//                credential_process), container, instance metadata
+//   profile      --profile (OpenOptions::aws_profile), AWS_PROFILE, "default"
+//   region       --region (OpenOptions::aws_region), AWS_REGION,
+//                AWS_DEFAULT_REGION, the profile's region in
 //                ${AWS_CONFIG_FILE:-~/.aws/config}, else us-east-1
 //   endpoint     the store URL's, else AWS_ENDPOINT_URL_DYNAMODB,
 //                AWS_ENDPOINT_URL, else https://dynamodb.REGION.amazonaws.com
@@ -16,17 +18,19 @@
 #ifndef KVSTORE_STORAGE_DYNAMODB_AWS_CONFIG_H_
 #define KVSTORE_STORAGE_DYNAMODB_AWS_CONFIG_H_
 
-#include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "kvstore/clock.h"
 #include "kvstore/status.h"
-#include "storage/dynamodb/sigv4.h"
+#include "storage/dynamodb/aws_files.h"
+#include "storage/dynamodb/credential_chain.h"
 
 namespace kvstore::storage::dynamodb {
 
 struct AwsConfig {
-  Credentials credentials;
+  std::shared_ptr<CredentialChain> credentials;
   std::string region;
   std::string endpoint;  // "https://host[:port]" or "http://..."
   std::string ca_bundle;
@@ -34,12 +38,16 @@ struct AwsConfig {
   Millis request_timeout{5'000};
 };
 
-using GetEnv = std::function<const char*(const char*)>;
+struct AwsSettings {
+  std::string endpoint{};              // the store URL's, or empty
+  std::optional<std::string> profile{};  // --profile
+  std::optional<std::string> region{};   // --region
+};
 
-// `endpoint` is the store URL's explicit endpoint, or empty. InvalidArgument
-// when no credentials can be found (the message says where it looked) or a
-// setting is malformed.
-Result<AwsConfig> LoadAwsConfig(const std::string& endpoint, const GetEnv& getenv);
+// InvalidArgument when no credentials can be found (the message names each
+// source and why) or a setting is malformed; IoError when the configured
+// source of credentials fails.
+Result<AwsConfig> LoadAwsConfig(const AwsSettings& settings, const GetEnv& getenv);
 
 }  // namespace kvstore::storage::dynamodb
 

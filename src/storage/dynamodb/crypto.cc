@@ -129,4 +129,38 @@ std::string Hex(std::string_view bytes) {
   return out;
 }
 
+std::string Sha1(std::string_view data) {
+  // The message, a 1 bit, zeros to 56 mod 64 bytes, its length in bits.
+  std::string message(data);
+  uint64_t length_bits = uint64_t(data.size()) * 8;
+  message += static_cast<char>(0x80);
+  while (message.size() % kBlockSize != kBlockSize - 8) message += '\0';
+  for (int i = 7; i >= 0; --i) message += static_cast<char>(length_bits >> (i * 8));
+  std::array<uint32_t, 5> h = {0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0};
+  auto rotl = [](uint32_t x, int n) { return (x << n) | (x >> (32 - n)); };
+  for (size_t block = 0; block < message.size(); block += kBlockSize) {
+    std::array<uint32_t, 80> w;
+    for (size_t i = 0; i < 16; ++i) {
+      const auto* b = reinterpret_cast<const unsigned char*>(message.data() + block + 4 * i);
+      w[i] = uint32_t(b[0]) << 24 | uint32_t(b[1]) << 16 | uint32_t(b[2]) << 8 | uint32_t(b[3]);
+    }
+    for (size_t i = 16; i < 80; ++i) w[i] = rotl(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+    uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+    for (size_t i = 0; i < 80; ++i) {
+      uint32_t f = i < 20 ? (b & c) | (~b & d) : i < 40 ? b ^ c ^ d : i < 60 ? (b & c) | (b & d) | (c & d) : b ^ c ^ d;
+      uint32_t k = i < 20 ? 0x5A827999 : i < 40 ? 0x6ED9EBA1 : i < 60 ? 0x8F1BBCDC : 0xCA62C1D6;
+      uint32_t next = rotl(a, 5) + f + e + k + w[i];
+      e = d;
+      d = c;
+      c = rotl(b, 30);
+      b = a;
+      a = next;
+    }
+    h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e;
+  }
+  std::string digest(20, '\0');
+  for (size_t i = 0; i < 20; ++i) digest[i] = static_cast<char>(h[i / 4] >> (24 - 8 * (i % 4)));
+  return digest;
+}
+
 }  // namespace kvstore::storage::dynamodb

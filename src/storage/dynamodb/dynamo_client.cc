@@ -81,17 +81,19 @@ Result<std::vector<std::string>> DynamoClient::SignedHeaders(const std::string& 
                                                              const std::string& body) const {
   // Signatures carry the real time (AWS refuses a skew over 5 minutes),
   // whatever clock the store runs on for expiry and leases.
+  auto credentials = config_.credentials->Current();
+  if (!credentials.ok()) return credentials.status();
   std::string amz_date = AmzDate(SystemClock::Shared()->NowMillis());
   SigningRequest signing;
   signing.headers = {{"Host", HostOf(config_.endpoint)},
                      {"X-Amz-Date", amz_date},
                      {"X-Amz-Target", "DynamoDB_20120810." + operation},
                      {"Content-Type", "application/x-amz-json-1.0"}};
-  if (!config_.credentials.session_token.empty()) {
-    signing.headers.push_back({"X-Amz-Security-Token", config_.credentials.session_token});
+  if (!credentials->session_token.empty()) {
+    signing.headers.push_back({"X-Amz-Security-Token", credentials->session_token});
   }
   signing.payload = body;
-  auto authorization = Authorization(config_.credentials, {config_.region, "dynamodb", amz_date}, signing);
+  auto authorization = Authorization(*credentials, {config_.region, "dynamodb", amz_date}, signing);
   if (!authorization.ok()) return authorization.status();
   std::vector<std::string> headers;
   for (const auto& [name, value] : signing.headers) {

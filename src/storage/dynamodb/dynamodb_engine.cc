@@ -41,7 +41,8 @@ class DynamoDbEngine final : public Engine {
   StoreStats Stats() const override {
     const CallStats& s = client_->stats();
     return {.backend = "dynamodb", .counts_requests = true, .requests = s.requests, .retries = s.retries, .read_units = s.read_units,
-            .write_units = s.write_units, .unreadable_items = unreadable_items_, .first_unreadable = first_unreadable_};
+            .write_units = s.write_units, .unreadable_items = unreadable_items_, .first_unreadable = first_unreadable_,
+            .credentials_source = client_->config().credentials->source()};
   }
 
   void SetDeadline(std::optional<Deadline> deadline) override {
