@@ -14,7 +14,10 @@ grep -rln 'sqlite3_prepare\|sqlite3_exec' src | grep -v -e 'src/storage/sqlite/s
 # 3. Certificates are always verified: nothing turns the checks off.
 grep -rn -i 'VERIFYPEER, *0\|VERIFYHOST, *0\|insecure\|no-verify\|no_verify' src && broken "a way to skip certificate checks"
 # 4. Credentials are never formatted into output: the secret key and session
-#    token appear only where they are read and where SigV4 uses them.
+#    token appear only where they are read (the credential chain and the
+#    services it asks, which also sign STS requests and cache the answers)
+#    and where SigV4 uses them.
 grep -rn 'secret_access_key\|session_token' src | grep -v -e 'src/storage/dynamodb/aws_config' -e 'src/storage/dynamodb/sigv4' \
-  -e 'src/storage/dynamodb/dynamo_client.cc' && broken "credentials used outside configuration and signing"
+  -e 'src/storage/dynamodb/dynamo_client.cc' -e 'src/storage/dynamodb/credential_chain' \
+  -e 'src/storage/dynamodb/credential_services' && broken "credentials used outside configuration and signing"
 exit $fail
