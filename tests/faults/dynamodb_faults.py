@@ -37,6 +37,7 @@ class Plan:
         self.lock = threading.Lock()
         self.rules = []
         self.seen = {}
+        self.last_request = None  # (request target, Proxy-Authorization) of the latest request
 
     def set(self, *rules):
         with self.lock:
@@ -70,6 +71,7 @@ class FaultProxy(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         op = self.headers.get("X-Amz-Target", "").rsplit(".", 1)[-1]
+        plan.last_request = (self.path, self.headers.get("Proxy-Authorization"))
         rule = plan.action_for(op)
         action = rule["action"] if rule else "pass"
         if action == "drop":  # the connection breaks before DynamoDB sees the request
@@ -95,8 +97,9 @@ class FaultProxy(http.server.BaseHTTPRequestHandler):
 
     def forward(self, body):
         connection = http.client.HTTPConnection(upstream, timeout=30)
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "content-length")}
-        connection.request("POST", self.path, body=body, headers=headers)
+        headers = {k: v for k, v in self.headers.items()
+                   if k.lower() not in ("connection", "content-length", "proxy-authorization")}
+        connection.request("POST", "/", body=body, headers=headers)
         response = connection.getresponse()
         data = response.read()
         connection.close()
@@ -487,6 +490,20 @@ def _():
     expect_in("message", "ran out of time", result.stderr.decode())
     if not 14 < took < 17:
         raise AssertionError("took %.1f s; the default --timeout is 15 s" % took)
+
+
+@case("HTTP_PROXY: a host only the proxy can reach, with the proxy's credentials; NO_PROXY goes direct")
+def _():
+    proxy_env = {"HTTP_PROXY": "http://kv:pw@127.0.0.1:%d" % proxy.server_address[1], "NO_PROXY": "", "no_proxy": ""}
+    code, out, err, _ = run("get", "tbl", "k", store="dynamodb+http://dynamodb.internal.test:8000", extra_env=proxy_env)
+    expect("exit (stderr %r)" % err, code, 0)
+    expect("value", out, "v")
+    expect("request line and proxy credentials", plan.last_request,
+           ("http://dynamodb.internal.test:8000/", "Basic a3Y6cHc="))
+    code, out, err, _ = run("get", "tbl", "k", store="dynamodb+http://dynamodb.internal.test:8000",
+                            extra_env=dict(proxy_env, NO_PROXY=".test"))
+    expect("exit with NO_PROXY: the host is not reachable direct", code, 3)
+    expect_in("message", "dynamodb.internal.test", err)
 
 
 run("drop-table", "tbl", store=direct)

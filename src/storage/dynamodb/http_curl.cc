@@ -1,9 +1,11 @@
 #include "storage/dynamodb/http_client.h"
+#include "storage/dynamodb/http_proxy.h"
 
 #include <curl/curl.h>
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <mutex>
 
 namespace kvstore::storage::dynamodb {
@@ -87,6 +89,10 @@ std::optional<HttpResponse> CurlHttpClient::Send(const HttpRequest& request, Tra
   list = g_curl.slist_append(list, "Expect:");  // no 100-continue round trip
   HttpResponse response;
   g_curl.easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  // The proxy http_proxy.h chose ("" = none), not curl's own reading of the
+  // environment, so that both transports agree.
+  std::optional<Proxy> proxy = ProxyFor(request.url, [](const char* name) { return std::getenv(name); });
+  g_curl.easy_setopt(curl, CURLOPT_PROXY, proxy ? proxy->url.c_str() : "");
   if (request.method == "GET") {
     g_curl.easy_setopt(curl, CURLOPT_HTTPGET, 1L);
     g_curl.easy_setopt(curl, CURLOPT_CUSTOMREQUEST, nullptr);

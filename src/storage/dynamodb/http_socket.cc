@@ -10,12 +10,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <chrono>
 #include <cstring>
 #include <optional>
 #include <string_view>
 
 #include "storage/dynamodb/http_client.h"
+#include "storage/dynamodb/http_proxy.h"
 #include "storage/dynamodb/http_response.h"
 #include "util/host_port.h"
 
@@ -63,8 +65,11 @@ bool WaitFor(int fd, short events, Deadline deadline) {
 
 // The request line, headers and body. A GET with no body has no
 // Content-Length (some servers refuse one); every other request has one.
-std::string RequestText(const HttpRequest& request, const HttpUrl& target) {
-  std::string text = request.method + " " + target.path + " HTTP/1.1\r\nHost: " + target.authority + "\r\n";
+// Through a proxy the request line names the whole URL.
+std::string RequestText(const HttpRequest& request, const HttpUrl& target, const std::optional<Proxy>& proxy) {
+  std::string line_target = proxy ? "http://" + target.authority + target.path : target.path;
+  std::string text = request.method + " " + line_target + " HTTP/1.1\r\nHost: " + target.authority + "\r\n";
+  if (proxy && !proxy->authorization.empty()) text += "Proxy-Authorization: " + proxy->authorization + "\r\n";
   if (request.method != "GET" || !request.body.empty()) {
     text += "Content-Length: " + std::to_string(request.body.size()) + "\r\n";
   }
@@ -86,12 +91,14 @@ class SocketHttpClient final : public HttpClient {
       *error = TransportError{"malformed http:// URL '" + request.url + "'", /*retryable=*/false, /*maybe_sent=*/false};
       return std::nullopt;
     }
-    if (request.fresh_connection || connected_to_ != target->authority || !KeptConnectionIsUsable()) {
+    std::optional<Proxy> proxy = ProxyFor(request.url, [](const char* name) { return std::getenv(name); });
+    HttpUrl peer = proxy ? HttpUrl{"proxy " + proxy->host + ":" + proxy->port, proxy->host, proxy->port, "/"} : *target;
+    if (request.fresh_connection || connected_to_ != peer.authority || !KeptConnectionIsUsable()) {
       Disconnect();
-      if (!Connect(*target, std::min(deadline, started + options_.connect_timeout), error)) return std::nullopt;
+      if (!Connect(peer, std::min(deadline, started + options_.connect_timeout), error)) return std::nullopt;
     }
     std::optional<HttpResponse> response;
-    if (SendAll(RequestText(request, *target), deadline, error)) response = ReadResponse(deadline, error);
+    if (SendAll(RequestText(request, *target, proxy), deadline, error)) response = ReadResponse(deadline, error);
     if (!response) Disconnect();
     return response;
   }

@@ -4,10 +4,12 @@
 
 #include <cstdio>
 #include <fstream>
+#include <map>
 
 #include "storage/dynamodb/aws_files.h"
 #include "storage/dynamodb/credential_services.h"
 #include "storage/dynamodb/crypto.h"
+#include "storage/dynamodb/http_proxy.h"
 #include "testing/temp_dir.h"
 #include "util/time_text.h"
 
@@ -61,6 +63,38 @@ TEST(AwsFilesTest, ProfilesMergeBothFilesAndSkipNestedKeys) {
   EXPECT_EQ((*files.Profile("default"))["region"], "eu-west-1");
   EXPECT_FALSE(files.Profile("missing"));
   EXPECT_EQ((*files.SsoSession("corp"))["sso_region"], "us-east-1");
+}
+
+TEST(HttpProxyTest, NoProxyListsAsCurlReadsThem) {
+  EXPECT_TRUE(BypassesProxy("*", "anything", "443"));
+  EXPECT_TRUE(BypassesProxy("example.com", "example.com", "443"));
+  EXPECT_TRUE(BypassesProxy("example.com", "api.example.com", "443"));
+  EXPECT_TRUE(BypassesProxy(" .example.com , other", "API.example.com", "443"));
+  EXPECT_FALSE(BypassesProxy("example.com", "notexample.com", "443"));
+  EXPECT_TRUE(BypassesProxy("localhost:8000", "localhost", "8000"));
+  EXPECT_FALSE(BypassesProxy("localhost:8000", "localhost", "8001"));
+  EXPECT_TRUE(BypassesProxy("127.0.0.1,::1", "127.0.0.1", "80"));
+  EXPECT_FALSE(BypassesProxy("", "example.com", "80"));
+}
+
+TEST(HttpProxyTest, ChoosesByScheme) {
+  std::map<std::string, std::string> vars = {{"HTTPS_PROXY", "http://u:p@proxy:3128"}, {"http_proxy", "proxy2"},
+                                             {"NO_PROXY", "internal.test"}};
+  GetEnv env = [&](const char* name) -> const char* {
+    auto it = vars.find(name);
+    return it == vars.end() ? nullptr : it->second.c_str();
+  };
+  auto https = ProxyFor("https://dynamodb.us-east-1.amazonaws.com/", env);
+  ASSERT_TRUE(https);
+  EXPECT_EQ(https->host, "proxy");
+  EXPECT_EQ(https->port, "3128");
+  EXPECT_EQ(https->authorization, "Basic dTpw");
+  auto http = ProxyFor("http://dynamodb.local:8000/", env);
+  ASSERT_TRUE(http);
+  EXPECT_EQ(http->host, "proxy2");
+  EXPECT_EQ(http->port, "80");
+  EXPECT_FALSE(ProxyFor("https://db.internal.test/", env));
+  EXPECT_FALSE(ProxyFor("http://169.254.169.254/latest/api/token", env));  // instance metadata: never proxied
 }
 
 }  // namespace
