@@ -1,7 +1,7 @@
 # The Debian packages (scripts/package.sh runs `cpack -G DEB`). CPack takes
 # both synopses from the project's description; the texts below follow it.
 #   kvstore      the binary, man page and completions; depends only on what
-#                the binary loads (dpkg-shlibdeps), recommends libcurl4 for
+#                the binary loads (dpkg-shlibdeps), recommends libssl3 for
 #                https:// DynamoDB endpoints (loaded with dlopen when used)
 #   kvstore-dev  headers, static library, CMake package and pkg-config file
 set(doc_dir ${CMAKE_INSTALL_DATADIR}/doc)
@@ -53,7 +53,7 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${PROJECT_HOMEPAGE_URL}")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME kvstore)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_RUNTIME_PACKAGE_RECOMMENDS "libcurl4")
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_RECOMMENDS "libssl3")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SUGGESTS "bash-completion")
 set(CPACK_DEBIAN_RUNTIME_DESCRIPTION
     "kvstore gives scripts keys with TTL and conditional writes, atomic counters,

@@ -10,7 +10,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libsqlite3-dev                  # SQLite when its source cannot be fetched
   nlohmann-json3-dev libcli11-dev # JSON output, argument parsing
-  libcurl4-openssl-dev            # https:// endpoints of the DynamoDB store (loaded with dlopen only then)
+  libssl3                         # https:// endpoints of the DynamoDB store (libssl, loaded with dlopen only then)
 )
 # npm fetches SQLite's source (scripts/fetch-sqlite.sh). Debian's npm package
 # conflicts with NodeSource's nodejs, which carries its own npm: ask for the

@@ -4,7 +4,7 @@
 # library, CMake package, pkg-config file), then runs lintian on them.
 #
 # The packaged binary links glibc dynamically and is a PIE (the build tree's
-# is static and position-dependent, for speed): name lookups and libcurl,
+# is static and position-dependent, for speed): name lookups and libssl,
 # loaded for https:// endpoints, then use the system's own glibc, which Debian
 # keeps patched, and it has Debian's hardening (docs/benchmarks.md has the
 # start-up cost of that choice).

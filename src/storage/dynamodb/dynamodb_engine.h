@@ -14,7 +14,7 @@
 
 namespace kvstore::storage::dynamodb {
 
-// Loads libcurl and connects lazily; IoError when libcurl is missing.
+// Connects lazily; https:// loads libssl at the first request (IoError when it is missing).
 Result<std::unique_ptr<Engine>> OpenDynamoDbEngine(AwsConfig config, std::shared_ptr<Clock> clock);
 
 }  // namespace kvstore::storage::dynamodb

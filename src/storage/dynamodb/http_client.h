@@ -1,11 +1,12 @@
-// HTTP/1.1 POST for the DynamoDB client, with one kept connection.
+// HTTP/1.1 for the DynamoDB client and the credential services, with one
+// kept connection.
 //
-// Two transports behind one interface, chosen by the endpoint's scheme:
-// http:// (DynamoDB Local, a proxy on loopback) goes over a plain socket with
-// no library at all, and https:// over libcurl, loaded with dlopen the first
-// time it is needed. Loading libcurl pulls in some thirty libraries and costs
-// a one-shot command longer than a request to DynamoDB Local takes; the
-// embedded store and plain-HTTP endpoints never pay it.
+// One transport, over a socket with no HTTP library: http:// (DynamoDB Local,
+// the metadata endpoints) in plain text, https:// with TLS from OpenSSL's
+// libssl, loaded with dlopen the first time it is needed (tls.h). libcurl,
+// used before, pulled in some thirty libraries and cost a one-shot command
+// ~27 ms; libssl alone costs about one. The embedded store and plain-HTTP
+// endpoints load nothing.
 #ifndef KVSTORE_STORAGE_DYNAMODB_HTTP_CLIENT_H_
 #define KVSTORE_STORAGE_DYNAMODB_HTTP_CLIENT_H_
 
@@ -61,21 +62,19 @@ struct HttpRequest {
 class HttpClient {
  public:
   // The transport for `endpoint`'s scheme (http:// or https://).
-  // InvalidArgument for another scheme; IoError when libcurl is needed and
-  // cannot be loaded.
+  // InvalidArgument for another scheme. (libssl is loaded, and a missing one
+  // reported, at the first https:// request.)
   static Result<std::unique_ptr<HttpClient>> Create(std::string_view endpoint, const HttpOptions& options);
   virtual ~HttpClient() = default;
 
   // The response, or the transport error in *error (returning empty). A
-  // request on a reused connection is never sent again silently (libcurl
-  // does that when a reused connection dies before any answer, which must
+  // request on a reused connection is never sent again silently (which must
   // never happen to a write that is unsafe to repeat): the caller decides.
   virtual std::optional<HttpResponse> Send(const HttpRequest& request, TransportError* error) = 0;
 };
 
-// The two transports; Create picks one.
-std::unique_ptr<HttpClient> CreateSocketHttpClient(const HttpOptions& options);      // http:// only
-Result<std::unique_ptr<HttpClient>> CreateCurlHttpClient(const HttpOptions& options);  // http:// or https://
+// The transport Create returns, for tests.
+std::unique_ptr<HttpClient> CreateSocketHttpClient(const HttpOptions& options);
 
 }  // namespace kvstore::storage::dynamodb
 

@@ -1,5 +1,5 @@
-// Which proxy, if any, a request goes through: one answer for both
-// transports, from the variables curl and AWS's SDKs read.
+// Which proxy, if any, a request goes through, from the variables curl and
+// AWS's SDKs read, read the way they read them.
 //
 //   http://  URLs: HTTP_PROXY or http_proxy
 //   https:// URLs: HTTPS_PROXY or https_proxy

@@ -1,6 +1,8 @@
-// Plain HTTP/1.1 over a socket, for http:// endpoints: one request at a time
-// on one kept connection, the answer framed by Content-Length, chunked
-// transfer coding or the end of the connection.
+// HTTP/1.1 over a socket, for http:// endpoints and, with TLS from libssl
+// (tls.h), https:// ones: one request at a time on one kept connection, the
+// answer framed by Content-Length, chunked transfer coding or the end of the
+// connection. Through a proxy, http:// requests name the whole URL and
+// https:// ones go through a CONNECT tunnel.
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -19,6 +21,7 @@
 #include "storage/dynamodb/http_client.h"
 #include "storage/dynamodb/http_proxy.h"
 #include "storage/dynamodb/http_response.h"
+#include "storage/dynamodb/tls.h"
 #include "util/host_port.h"
 
 namespace kvstore::storage::dynamodb {
@@ -31,12 +34,13 @@ struct HttpUrl {
   std::string host;
   std::string port;
   std::string path;
+  bool tls = false;       // https://
 };
 
 std::optional<HttpUrl> ParseHttpUrl(std::string_view url) {
-  constexpr std::string_view kScheme = "http://";
-  if (!url.starts_with(kScheme)) return std::nullopt;
-  url.remove_prefix(kScheme.size());
+  bool tls = url.starts_with("https://");
+  if (!tls && !url.starts_with("http://")) return std::nullopt;
+  url.remove_prefix(tls ? 8 : 7);
   size_t slash = url.find('/');
   HttpUrl parsed;
   parsed.authority = url.substr(0, slash);
@@ -44,7 +48,8 @@ std::optional<HttpUrl> ParseHttpUrl(std::string_view url) {
   std::optional<HostPort> parts = SplitHostPort(parsed.authority);
   if (!parts) return std::nullopt;
   parsed.host = parts->host;
-  parsed.port = parts->port.empty() ? "80" : std::string(parts->port);
+  parsed.port = parts->port.empty() ? (tls ? "443" : "80") : std::string(parts->port);
+  parsed.tls = tls;
   return parsed;
 }
 
@@ -67,9 +72,11 @@ bool WaitFor(int fd, short events, Deadline deadline) {
 // Content-Length (some servers refuse one); every other request has one.
 // Through a proxy the request line names the whole URL.
 std::string RequestText(const HttpRequest& request, const HttpUrl& target, const std::optional<Proxy>& proxy) {
-  std::string line_target = proxy ? "http://" + target.authority + target.path : target.path;
+  std::string line_target = proxy && !target.tls ? "http://" + target.authority + target.path : target.path;
   std::string text = request.method + " " + line_target + " HTTP/1.1\r\nHost: " + target.authority + "\r\n";
-  if (proxy && !proxy->authorization.empty()) text += "Proxy-Authorization: " + proxy->authorization + "\r\n";
+  if (proxy && !target.tls && !proxy->authorization.empty()) {
+    text += "Proxy-Authorization: " + proxy->authorization + "\r\n";
+  }
   if (request.method != "GET" || !request.body.empty()) {
     text += "Content-Length: " + std::to_string(request.body.size()) + "\r\n";
   }
@@ -88,14 +95,21 @@ class SocketHttpClient final : public HttpClient {
     Deadline deadline = started + timeout_;
     std::optional<HttpUrl> target = ParseHttpUrl(request.url);
     if (!target) {
-      *error = TransportError{"malformed http:// URL '" + request.url + "'", /*retryable=*/false, /*maybe_sent=*/false};
+      *error = TransportError{"malformed URL '" + request.url + "'", /*retryable=*/false, /*maybe_sent=*/false};
       return std::nullopt;
     }
     std::optional<Proxy> proxy = ProxyFor(request.url, [](const char* name) { return std::getenv(name); });
-    HttpUrl peer = proxy ? HttpUrl{"proxy " + proxy->host + ":" + proxy->port, proxy->host, proxy->port, "/"} : *target;
-    if (request.fresh_connection || connected_to_ != peer.authority || !KeptConnectionIsUsable()) {
+    std::string connection = (target->tls ? "https " : "http ") + target->authority +
+                             (proxy ? " via " + proxy->host + ":" + proxy->port : "");
+    if (request.fresh_connection || connected_to_ != connection || !KeptConnectionIsUsable()) {
       Disconnect();
+      HttpUrl peer = proxy ? HttpUrl{proxy->host + ":" + proxy->port, proxy->host, proxy->port, "/"} : *target;
       if (!Connect(peer, std::min(deadline, started + options_.connect_timeout), error)) return std::nullopt;
+      if (target->tls && !StartTls(*target, proxy, deadline, error)) {
+        Disconnect();
+        return std::nullopt;
+      }
+      connected_to_ = connection;
     }
     std::optional<HttpResponse> response;
     if (SendAll(RequestText(request, *target, proxy), deadline, error)) response = ReadResponse(deadline, error);
@@ -106,13 +120,20 @@ class SocketHttpClient final : public HttpClient {
  private:
   // A kept connection the server has since closed reads as ready (end of
   // file); sending on it would fail after the fact.
-  bool KeptConnectionIsUsable() const {
+  // Over TLS, readable may mean only a session ticket the server sent after
+  // the handshake: TLS consumes it, and the connection stays usable.
+  bool KeptConnectionIsUsable() {
     if (fd_ < 0 || !unread_.empty()) return false;
     pollfd p{fd_, POLLIN, 0};
-    return poll(&p, 1, 0) == 0;
+    if (poll(&p, 1, 0) == 0) return true;
+    if (!tls_) return false;
+    char byte;
+    TlsStream::Io io = tls_->Read(&byte, 1);
+    return io.bytes == 0 && io.wait_for != 0;
   }
 
   void Disconnect() {
+    tls_.reset();
     if (fd_ >= 0) close(fd_);
     fd_ = -1;
     connected_to_.clear();
@@ -154,7 +175,6 @@ class SocketHttpClient final : public HttpClient {
       int one = 1;
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
       fd_ = fd;
-      connected_to_ = target.authority;
     }
     freeaddrinfo(found);
     if (fd_ < 0) *error = {"cannot connect to " + target.authority + ": " + problem, true, false};
@@ -162,6 +182,7 @@ class SocketHttpClient final : public HttpClient {
   }
 
   bool SendAll(std::string_view data, Deadline deadline, TransportError* error) {
+    if (tls_) return SendAllTls(data, deadline, error);
     while (!data.empty()) {
       ssize_t sent = send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
       if (sent > 0) {
@@ -181,6 +202,19 @@ class SocketHttpClient final : public HttpClient {
   // of the connection (when `eof` is null), a failure or the deadline.
   bool ReadMore(Deadline deadline, TransportError* error, bool* eof = nullptr) {
     char buffer[16384];
+    while (tls_) {
+      TlsStream::Io io = tls_->Read(buffer, sizeof buffer);
+      if (io.bytes > 0) {
+        unread_.append(buffer, static_cast<size_t>(io.bytes));
+        return true;
+      }
+      if (!io.problem.empty()) return Fail(io.problem, error);
+      if (io.wait_for == 0) {
+        if (eof != nullptr) *eof = true;
+        return eof != nullptr ? false : Fail("the connection closed before a complete answer", error);
+      }
+      if (!WaitFor(fd_, io.wait_for, deadline)) return Fail(TimeoutMessage(), error);
+    }
     for (;;) {
       ssize_t got = recv(fd_, buffer, sizeof buffer, 0);
       if (got > 0) {
@@ -195,6 +229,53 @@ class SocketHttpClient final : public HttpClient {
       if (errno != EAGAIN) return Fail(std::string("receiving failed: ") + std::strerror(errno), error);
       if (!WaitFor(fd_, POLLIN, deadline)) return Fail(TimeoutMessage(), error);
     }
+  }
+
+  bool SendAllTls(std::string_view data, Deadline deadline, TransportError* error) {
+    while (!data.empty()) {
+      TlsStream::Io io = tls_->Write(data.data(), data.size());
+      if (io.bytes > 0) {
+        data.remove_prefix(static_cast<size_t>(io.bytes));
+      } else if (!io.problem.empty()) {
+        return Fail(io.problem, error);
+      } else if (!WaitFor(fd_, io.wait_for, deadline)) {
+        return Fail(TimeoutMessage(), error);
+      }
+    }
+    return true;
+  }
+
+  // TLS on the new connection: through a proxy, after CONNECT opened a
+  // tunnel. Nothing of the request has been sent yet.
+  bool StartTls(const HttpUrl& target, const std::optional<Proxy>& proxy, Deadline deadline, TransportError* error) {
+    if (proxy && !OpenTunnel(target, *proxy, deadline, error)) return false;
+    std::string problem;
+    bool retryable = false;
+    tls_ = TlsStream::Connect(fd_, target.host, options_.ca_bundle, deadline, &problem, &retryable);
+    if (!tls_) *error = TransportError{problem, retryable, /*maybe_sent=*/false};
+    return tls_ != nullptr;
+  }
+
+  bool OpenTunnel(const HttpUrl& target, const Proxy& proxy, Deadline deadline, TransportError* error) {
+    std::string authority = target.host.find(':') != std::string::npos ? "[" + target.host + "]:" + target.port
+                                                                       : target.host + ":" + target.port;
+    std::string request = "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n";
+    if (!proxy.authorization.empty()) request += "Proxy-Authorization: " + proxy.authorization + "\r\n";
+    if (!SendAll(request + "\r\n", deadline, error)) return false;
+    size_t head_end;
+    while ((head_end = unread_.find("\r\n\r\n")) == std::string::npos) {
+      if (unread_.size() > kMaxHeaderBytes) return Malformed(error);
+      if (!ReadMore(deadline, error)) return false;
+    }
+    std::optional<ResponseHead> head = ParseResponseHead(std::string_view(unread_).substr(0, head_end));
+    unread_.erase(0, head_end + 4);
+    if (!head || head->status < 200 || head->status > 299) {
+      *error = TransportError{"the proxy " + proxy.host + ":" + proxy.port + " refused a tunnel to " + authority +
+                                  (head ? " (HTTP " + std::to_string(head->status) + ")" : ""),
+                              true, false};
+      return false;
+    }
+    return true;
   }
 
   // Until unread_ holds at least `size` bytes.
@@ -273,7 +354,8 @@ class SocketHttpClient final : public HttpClient {
   HttpOptions options_;
   Millis timeout_{};  // of the request under way
   int fd_ = -1;
-  std::string connected_to_;  // the authority fd_ is connected to
+  std::unique_ptr<TlsStream> tls_;  // over fd_, for https://
+  std::string connected_to_;  // what fd_ is connected to: scheme, authority, proxy
   std::string unread_;        // received and not yet parsed
 };
 

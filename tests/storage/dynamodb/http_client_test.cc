@@ -1,5 +1,5 @@
-// Both HTTP transports (the plain socket one and libcurl) against a scripted
-// server on loopback.
+// The HTTP transport against a scripted server on loopback (https, through
+// TLS, is tried end to end by tests/tls/dynamodb_tls.py).
 #include "storage/dynamodb/http_client.h"
 
 #include <gtest/gtest.h>
@@ -51,7 +51,7 @@ class ScriptedServer {
   }
 
  private:
-  // One thread per connection (libcurl may keep an idle connection open
+  // One thread per connection (a client may keep an idle connection open
   // while it opens a fresh one); replies go out in the order requests come.
   void Serve() {
     std::vector<std::thread> connections;
@@ -120,10 +120,7 @@ Reply Ok(std::string body) {
 class HttpClientTest : public ::testing::TestWithParam<std::string> {
  protected:
   std::unique_ptr<HttpClient> Client(HttpOptions options = {}) {
-    auto client = GetParam() == "socket" ? Result<std::unique_ptr<HttpClient>>(CreateSocketHttpClient(options))
-                                         : CreateCurlHttpClient(options);
-    EXPECT_TRUE(client.ok()) << client.status().ToString();
-    return client.ok() ? std::move(*client) : nullptr;
+    return CreateSocketHttpClient(options);
   }
 
   std::optional<HttpResponse> Post(HttpClient& client, const std::string& url, bool fresh = false) {
@@ -247,7 +244,7 @@ TEST_P(HttpClientTest, GarbageIsATransportError) {
   EXPECT_FALSE(error_.message.empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Transports, HttpClientTest, ::testing::Values("socket", "curl"),
+INSTANTIATE_TEST_SUITE_P(Transports, HttpClientTest, ::testing::Values("socket"),
                          [](const auto& info) { return info.param; });
 
 TEST(HttpClientFactoryTest, ChoosesByScheme) {
