@@ -1,5 +1,7 @@
 #include "storage/dynamodb/credential_services.h"
 
+#include <cstdlib>
+
 #include <nlohmann/json.hpp>
 
 #include "kvstore/clock.h"
@@ -16,7 +18,10 @@ using Json = nlohmann::json;
 // naming `what` (NotFound when `unreachable_is_absent` and nothing answered).
 Result<HttpResponse> Ask(const std::string& what, const HttpRequest& request, Millis timeout,
                          bool unreachable_is_absent = false) {
-  auto http = HttpClient::Create(request.url, {.connect_timeout = timeout, .request_timeout = timeout});
+  // AWS_CA_BUNDLE applies to every service, as in the SDKs.
+  const char* ca_bundle = std::getenv("AWS_CA_BUNDLE");
+  auto http = HttpClient::Create(request.url, {.connect_timeout = timeout, .request_timeout = timeout,
+                                               .ca_bundle = ca_bundle ? ca_bundle : ""});
   if (!http.ok()) return http.status();
   TransportError error;
   auto response = (*http)->Send(request, &error);
