@@ -2,7 +2,8 @@
 """https on the DynamoDB store: stunnel terminates TLS in front of DynamoDB
 Local with a certificate for "localhost" signed by a CA this test makes.
 kvstore must work with that CA given in AWS_CA_BUNDLE, also through an
-HTTPS_PROXY (a CONNECT tunnel; NO_PROXY honoured), and refuse -- exit 3,
+HTTPS_PROXY (a CONNECT tunnel; NO_PROXY honoured) and with credentials from
+an STS behind TLS too, and refuse -- exit 3,
 one line naming the certificate problem, no retries -- without it, with the
 wrong host name, or with a CA file that does not exist.
 
@@ -157,10 +158,40 @@ code, out, err, _ = run("localhost", "get", "secure", "k", ca=path("ca.pem"), ex
 expect("NO_PROXY sends it direct", code == 0 and ConnectProxy.tunnels == [], (code, err, ConnectProxy.tunnels))
 proxy.shutdown()
 
+# STS over https too: web identity credentials from the STS stand-in
+# (tests/aws/aws_standins.py) behind a second TLS terminator, with the same CA.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "aws"))
+import aws_standins  # noqa: E402
+
+standins = aws_standins.start(endpoint)
+with socket.socket() as s:
+    s.bind(("127.0.0.1", 0))
+    sts_port = s.getsockname()[1]
+with open(path("sts.conf"), "w") as f:
+    f.write("foreground = yes\npid =\n[sts]\naccept = 127.0.0.1:%d\nconnect = %s\ncert = %s\nkey = %s\n"
+            % (sts_port, standins.url.split("://", 1)[1], path("server.pem"), path("server.key")))
+sts_tunnel = subprocess.Popen(["stunnel4", path("sts.conf")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+for _ in range(100):
+    try:
+        socket.create_connection(("127.0.0.1", sts_port), timeout=0.1).close()
+        break
+    except OSError:
+        time.sleep(0.05)
+with open(path("token"), "w") as f:
+    f.write(aws_standins.WEB_TOKEN)
+web_identity = {"AWS_WEB_IDENTITY_TOKEN_FILE": path("token"), "AWS_ROLE_ARN": "arn:aws:iam::1:role/tls",
+                "AWS_ENDPOINT_URL_STS": "https://localhost:%d" % sts_port, "XDG_CACHE_HOME": path("cache")}
+code, out, err, _ = run("localhost", "list-tables", ca=path("ca.pem"), extra_env=dict(web_identity, AWS_ACCESS_KEY_ID=""))
+expect("web identity from STS over https", code == 0 and "AWS credentials from web identity" in err, (code, err))
+expect("STS was asked over https", len(standins.state.asked("AssumeRoleWithWebIdentity")) == 1, standins.state.requests)
+sts_tunnel.terminate()
+sts_tunnel.wait()
+standins.stop()
+
 run("localhost", "drop-table", "secure", ca=path("ca.pem"))
 stunnel.terminate()
 stunnel.wait()
 if problems:
     sys.exit("\n".join(problems))
-print("https through stunnel: works with AWS_CA_BUNDLE and through an HTTPS_PROXY; refused (exit 3, no retry) "
+print("https through stunnel: works with AWS_CA_BUNDLE, through an HTTPS_PROXY and with STS over https; refused (exit 3, no retry) "
       "without the CA, with the wrong host name and with a missing CA file")
