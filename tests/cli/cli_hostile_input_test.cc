@@ -109,6 +109,9 @@ std::vector<BadInput> Cases() {
       {{"batch-set", "tbl", "--file", "-"}, 2, "NUL", R"({"key":"a\u0000b","value":"v"})"},
       {{"batch-set", "tbl", "--file", "-"}, 2, "line 2", "{\"key\":\"ok\",\"value\":\"v\"}\n{\"key\":\"\"}"},
       {{"transaction", "tbl", "--file", "/nonexistent/ops.json"}, 2, "No such file"},
+      {{"--timeout", "0", "set", "tbl", "a", "2"}, 2, "--timeout must be more than 0 seconds"},
+      {{"--timeout", "soon", "set", "tbl", "a", "2"}, 2, "--timeout 'soon'"},
+      {{"--timeout", "-1", "inc", "tbl", "c"}, 2, "--timeout '-1' must not be negative"},
   };
 }
 
