@@ -185,20 +185,22 @@ Candidate FromInstanceMetadata(const GetEnv& getenv) {
 
 // credential_process: the command's stdout, JSON with Version 1.
 FetchCredentials Process(const std::string& command) {
-  return [command]() -> Result<SourcedCredentials> {
+  // Messages name the program only: its arguments may hold secrets.
+  std::string program = Excerpt(command.substr(0, command.find(' ')), 80);
+  return [command, program]() -> Result<SourcedCredentials> {
     FILE* out = popen(command.c_str(), "r");
-    if (out == nullptr) return Status::IoError("credential_process: cannot start '" + Excerpt(command, 80) + "'");
+    if (out == nullptr) return Status::IoError("credential_process: cannot start '" + program + "'");
     std::string text;
     char buffer[4096];
     for (size_t n; (n = fread(buffer, 1, sizeof buffer, out)) > 0 && text.size() < (1 << 20);) text.append(buffer, n);
     int status = pclose(out);
     if (status != 0) {
-      return Status::IoError("credential_process '" + Excerpt(command, 80) + "' failed (exit " +
+      return Status::IoError("credential_process '" + program + "' failed (exit " +
                              std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")");
     }
     Json parsed = Json::parse(text, nullptr, false);
     if (!parsed.is_object() || parsed.value("Version", 0) != 1) {
-      return Status::IoError("credential_process '" + Excerpt(command, 80) + "' printed no JSON with \"Version\": 1");
+      return Status::IoError("credential_process '" + program + "' printed no JSON with \"Version\": 1");
     }
     SourcedCredentials c{{parsed.value("AccessKeyId", ""), parsed.value("SecretAccessKey", ""),
                           parsed.value("SessionToken", "")}};
@@ -207,7 +209,7 @@ FetchCredentials Process(const std::string& command) {
       if (!c.expires_at_ms) return Status::IoError("credential_process: malformed Expiration");
     }
     if (c.credentials.access_key_id.empty() || c.credentials.secret_access_key.empty()) {
-      return Status::IoError("credential_process '" + Excerpt(command, 80) + "' printed no AccessKeyId/SecretAccessKey");
+      return Status::IoError("credential_process '" + program + "' printed no AccessKeyId/SecretAccessKey");
     }
     return c;
   };
