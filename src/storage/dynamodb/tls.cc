@@ -5,6 +5,7 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 
@@ -29,6 +30,7 @@ struct LibSsl {
   int (*init_ssl)(unsigned long long, const void*) = nullptr;
   const void* (*client_method)() = nullptr;
   SSL_CTX* (*ctx_new)(const void*) = nullptr;
+  void (*ctx_free)(SSL_CTX*) = nullptr;
   void (*ctx_set_verify)(SSL_CTX*, int, void*) = nullptr;
   int (*ctx_load_verify_locations)(SSL_CTX*, const char*, const char*) = nullptr;
   long (*ctx_ctrl)(SSL_CTX*, int, long, void*) = nullptr;
@@ -57,6 +59,14 @@ std::once_flag g_once;
 std::mutex g_contexts_mu;
 std::map<std::string, SSL_CTX*> g_contexts;  // by CA bundle ("" = /etc/ssl/certs)
 
+// The contexts live as long as the process; freed at exit so that leak
+// checkers see nothing left over.
+void FreeContexts() {
+  std::lock_guard lock(g_contexts_mu);
+  for (auto& [bundle, ctx] : g_contexts) g_ssl.ctx_free(ctx);
+  g_contexts.clear();
+}
+
 template <typename F>
 bool Bind(void* lib, const char* name, F& fn) {
   fn = reinterpret_cast<F>(dlsym(lib, name));
@@ -71,7 +81,8 @@ void Load() {
   }
   LibSsl& s = g_ssl;
   bool ok = Bind(lib, "OPENSSL_init_ssl", s.init_ssl) && Bind(lib, "TLS_client_method", s.client_method) &&
-            Bind(lib, "SSL_CTX_new", s.ctx_new) && Bind(lib, "SSL_CTX_set_verify", s.ctx_set_verify) &&
+            Bind(lib, "SSL_CTX_new", s.ctx_new) && Bind(lib, "SSL_CTX_free", s.ctx_free) &&
+            Bind(lib, "SSL_CTX_set_verify", s.ctx_set_verify) &&
             Bind(lib, "SSL_CTX_load_verify_locations", s.ctx_load_verify_locations) &&
             Bind(lib, "SSL_CTX_ctrl", s.ctx_ctrl) && Bind(lib, "SSL_CTX_set_options", s.ctx_set_options) &&
             Bind(lib, "SSL_new", s.ssl_new) && Bind(lib, "SSL_free", s.ssl_free) && Bind(lib, "SSL_set_fd", s.set_fd) &&
@@ -93,6 +104,8 @@ void Load() {
     g_load_problem = "OpenSSL could not start";
     return;
   }
+  // Registered after OpenSSL's own exit handler, so it runs before it.
+  std::atexit(FreeContexts);
   g_load_problem.clear();
 }
 
