@@ -26,7 +26,7 @@ test_packages=(
   hyperfine redis-server time     # bench/: one-shot latency against redis-cli, peak memory
   gnuplot-nox                     # bench/: the scale plot in docs/benchmarks.md
   clang libclang-rt-14-dev        # scripts/fuzz.sh: libFuzzer and clang's sanitizer runtimes
-  util-linux                      # mount: the crash harness's full-disk and read-only checks
+  util-linux iproute2             # mount (the crash harness), unshare + ip (ECS credentials at 169.254.170.2)
   man-db bash-completion zsh fish # the installed man page and completions are tried
   lintian dpkg-dev                # scripts/package.sh: checks the .deb; dpkg-shlibdeps
 )

@@ -33,4 +33,10 @@ std::optional<HostPort> SplitHostPort(std::string_view authority) {
   return parts;
 }
 
+std::string_view UrlAuthority(std::string_view url) {
+  size_t start = url.find("://");
+  url.remove_prefix(start == std::string_view::npos ? 0 : start + 3);
+  return url.substr(0, url.find_first_of("/?#"));
+}
+
 }  // namespace kvstore

@@ -18,6 +18,11 @@ struct HostPort {
 // forms above (empty host, stray brackets, an empty or out-of-range port).
 std::optional<HostPort> SplitHostPort(std::string_view authority);
 
+// The authority of "scheme://authority[/path][?query][#fragment]" (a view
+// into `url`); of a URL without a scheme, everything up to its path. The Host
+// header SigV4 signs and the NO_PROXY match both start from it.
+std::string_view UrlAuthority(std::string_view url);
+
 }  // namespace kvstore
 
 #endif  // KVSTORE_UTIL_HOST_PORT_H_

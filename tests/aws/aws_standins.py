@@ -39,6 +39,7 @@ class Standins:
         self.lock = threading.Lock()
         self.requests = []   # (path or STS action, headers)
         self.signed_by = []  # (access key id, security token) of each DynamoDB request
+        self.regions = []    # the region of each DynamoDB request's SigV4 scope
         self.imds_expiry = 3600
         self.imds_calls = 0
 
@@ -52,7 +53,7 @@ class Standins:
 
     def reset(self):
         with self.lock:
-            self.requests, self.signed_by = [], []
+            self.requests, self.signed_by, self.regions = [], [], []
 
 
 state = Standins()
@@ -139,9 +140,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def forward_to_dynamodb(self, body):
         authorization = self.headers.get("Authorization", "")
-        key = authorization.split("Credential=", 1)[1].split("/", 1)[0] if "Credential=" in authorization else ""
+        scope = authorization.split("Credential=", 1)[1].split(",", 1)[0].split("/") if "Credential=" in authorization else []
         with state.lock:
-            state.signed_by.append((key, self.headers.get("X-Amz-Security-Token", "")))
+            state.signed_by.append((scope[0] if scope else "", self.headers.get("X-Amz-Security-Token", "")))
+            state.regions.append(scope[2] if len(scope) > 2 else "")
+        if upstream is None:  # no DynamoDB to forward to: enough of one for list-tables
+            return self.reply(200, '{"TableNames": []}', "application/x-amz-json-1.0")
         connection = http.client.HTTPConnection(upstream, timeout=30)
         headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "content-length")}
         connection.request("POST", "/", body=body, headers=headers)
@@ -154,16 +158,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
 class Running:
     def __init__(self, server):
         self.server = server
-        self.url = "http://127.0.0.1:%d" % server.server_address[1]
+        self.url = "http://%s:%d" % server.server_address[:2]
         self.state = state
 
     def stop(self):
         self.server.shutdown()
 
 
-def start(dynamodb_endpoint):
+def start(dynamodb_endpoint, address=("127.0.0.1", 0)):
+    """The stand-ins on `address`, forwarding DynamoDB requests to `dynamodb_endpoint` (None: answer them)."""
     global upstream
-    upstream = dynamodb_endpoint.split("://", 1)[1]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    upstream = dynamodb_endpoint.split("://", 1)[1] if dynamodb_endpoint else None
+    server = http.server.ThreadingHTTPServer(address, Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return Running(server)

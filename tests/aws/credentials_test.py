@@ -173,6 +173,26 @@ def _():
     expect("a FULL_URI to another host over http: exit", code, 2)
 
 
+@case("container credentials from AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (ECS), at 169.254.170.2")
+def _():
+    if subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode != 0:
+        print("skipped: RELATIVE_URI needs a network namespace (unshare -n), which this user cannot make")
+        return
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "relative_uri_in_netns.py")
+    result = subprocess.run(["unshare", "-n", sys.executable, script, kvstore], capture_output=True,
+                            env=base_env, timeout=120)
+    expect("the namespace's script (stderr %r)" % result.stderr.decode()[-300:], result.returncode, 0)
+    outcome = json.loads(result.stdout)
+    leaked = [s for s in SECRETS if s in outcome["stderr"]]
+    if leaked:
+        problems.append("RELATIVE_URI printed secrets %s" % leaked)
+    expect("exit (stderr %r)" % outcome["stderr"], outcome["exit"], 0)
+    expect("keys that signed", sorted({k for k, _ in outcome["signed_by"]}), ["AKCONTAINER"])
+    expect("the agent was asked", outcome["agent_asked"], ["/container/credentials"])
+    if "AWS credentials from container" not in outcome["stderr"]:
+        raise AssertionError("-v does not name the source: %r" % outcome["stderr"])
+
+
 @case("EC2 instance metadata, IMDSv2")
 def _():
     signed_with("AKIMDS", env={"AWS_EC2_METADATA_SERVICE_ENDPOINT": standin}, unset=["AWS_EC2_METADATA_DISABLED"])
@@ -194,6 +214,21 @@ def _():
     tokens = [t for _, t in state.signed_by]
     if len(set(tokens)) < 2:
         raise AssertionError("signed with %s: expected fresh credentials after the first ones neared expiry" % sorted(set(tokens)))
+
+
+@case("the signing region: --region, then AWS_REGION, then the profile's region")
+def _():
+    write(home + "/.aws/credentials", "[default]\naws_access_key_id = AKSTATIC\naws_secret_access_key = secret-of-AKSTATIC\n"
+          "[other]\naws_access_key_id = AKSTATIC\naws_secret_access_key = secret-of-AKSTATIC\n")
+    write(home + "/.aws/config", "[profile other]\nregion = ap-south-1\n")
+    for what, args, env, unset, want in (
+            ("--region over AWS_REGION", ("--region", "eu-west-2"), {"AWS_REGION": "us-east-1"}, (), "eu-west-2"),
+            ("AWS_REGION over the profile", ("--profile", "other"), {"AWS_REGION": "us-west-2"}, (), "us-west-2"),
+            ("the profile's region", ("--profile", "other"), {}, ("AWS_REGION",), "ap-south-1")):
+        state.reset()
+        code, out, err = run(*args, "list-tables", env=env, unset=unset)
+        expect(what + ": exit (stderr %r)" % err, code, 0)
+        expect(what + ": regions signed for", sorted(set(state.regions)), [want])
 
 
 @case("no source configured: exit 2, naming every source tried")

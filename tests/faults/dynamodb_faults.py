@@ -467,12 +467,15 @@ def _():
 @case("an endpoint that stops answering: --timeout bounds the command, retries included",
       {"op": "GetItem", "action": "delay", "seconds": 5, "times": 100})
 def _():
-    code, out, err, took = run("--timeout", "2", "get", "tbl", "k")
-    expect("exit", code, 3)
-    expect_in("message", "ran out of time (--timeout)", err)
-    expect("lines on stderr", err.count("\n"), 1)
-    if not 1.9 < took < 3:
-        raise AssertionError("took %.1f s, --timeout was 2" % took)
+    for how, args, extra_env in (("--timeout 2", ("--timeout", "2"), {}),
+                                 ("KVSTORE_TIMEOUT=2", (), {"KVSTORE_TIMEOUT": "2"}),
+                                 ("--timeout 2 over KVSTORE_TIMEOUT=60", ("--timeout", "2"), {"KVSTORE_TIMEOUT": "60"})):
+        code, out, err, took = run(*args, "get", "tbl", "k", extra_env=extra_env)
+        expect(how + ": exit", code, 3)
+        expect_in(how + ": message", "ran out of time (--timeout)", err)
+        expect(how + ": lines on stderr", err.count("\n"), 1)
+        if not 1.9 < took < 3:
+            raise AssertionError("%s: took %.1f s" % (how, took))
 
 
 @case("an endpoint that accepts and never answers, with every default")

@@ -25,5 +25,13 @@ TEST(HostPortTest, RefusesWhatNoTransportCouldConnectTo) {
   }
 }
 
+TEST(HostPortTest, UrlAuthorityIsWhatTheHostHeaderCarries) {
+  EXPECT_EQ(UrlAuthority("https://dynamodb.eu-west-1.amazonaws.com/"), "dynamodb.eu-west-1.amazonaws.com");
+  EXPECT_EQ(UrlAuthority("http://[::1]:8000"), "[::1]:8000") << "brackets kept: the Host header needs them";
+  EXPECT_EQ(UrlAuthority("http://localhost:8000?x=1"), "localhost:8000");
+  EXPECT_EQ(UrlAuthority("http://h:1#frag"), "h:1");
+  EXPECT_EQ(UrlAuthority("proxy.internal:3128/"), "proxy.internal:3128") << "a proxy setting without a scheme";
+}
+
 }  // namespace
 }  // namespace kvstore

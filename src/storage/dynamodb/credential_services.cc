@@ -6,6 +6,7 @@
 
 #include "kvstore/clock.h"
 #include "storage/dynamodb/http_client.h"
+#include "util/host_port.h"
 #include "util/quote.h"
 #include "util/time_text.h"
 
@@ -31,13 +32,6 @@ Result<HttpResponse> Ask(const std::string& what, const HttpRequest& request, Mi
     return Status::NotFound(what + ": " + error.message);
   }
   return Status::IoError(what + ": " + error.message);
-}
-
-// The host part of a URL, for the Host header SigV4 signs.
-std::string HostOf(const std::string& url) {
-  size_t start = url.find("://");
-  start = start == std::string::npos ? 0 : start + 3;
-  return url.substr(start, url.find('/', start) - start);
 }
 
 // Credentials from the JSON of a container endpoint, IMDS or
@@ -135,7 +129,7 @@ Result<SourcedCredentials> AssumeRole(const AssumeRoleRequest& request, const Cr
   std::string body = StsBody("AssumeRole", request);
   std::string amz_date = AmzDate(SystemClock::Shared()->NowMillis());
   SigningRequest signing;
-  signing.headers = {{"Host", HostOf(request.sts_endpoint)}, {"X-Amz-Date", amz_date}, {"Content-Type", kFormType}};
+  signing.headers = {{"Host", std::string(UrlAuthority(request.sts_endpoint))}, {"X-Amz-Date", amz_date}, {"Content-Type", kFormType}};
   signing.payload = body;
   if (!source.session_token.empty()) signing.headers.push_back({"X-Amz-Security-Token", source.session_token});
   auto authorization = Authorization(source, {request.region, "sts", amz_date}, signing);

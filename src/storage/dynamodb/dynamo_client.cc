@@ -7,19 +7,12 @@
 #include <cstring>
 #include <thread>
 
+#include "util/host_port.h"
 #include "util/quote.h"
 #include "util/retry_policy.h"
 
 namespace kvstore::storage::dynamodb {
 namespace {
-
-// The host[:port] of "scheme://host[:port][/...]".
-std::string HostOf(const std::string& endpoint) {
-  size_t start = endpoint.find("://");
-  start = start == std::string::npos ? 0 : start + 3;
-  size_t end = endpoint.find('/', start);
-  return endpoint.substr(start, end == std::string::npos ? std::string::npos : end - start);
-}
 
 // The operations that can report the capacity they consumed.
 bool ReportsCapacity(const std::string& op) {
@@ -85,7 +78,7 @@ Result<std::vector<std::string>> DynamoClient::SignedHeaders(const std::string& 
   if (!credentials.ok()) return credentials.status();
   std::string amz_date = AmzDate(SystemClock::Shared()->NowMillis());
   SigningRequest signing;
-  signing.headers = {{"Host", HostOf(config_.endpoint)},
+  signing.headers = {{"Host", std::string(UrlAuthority(config_.endpoint))},
                      {"X-Amz-Date", amz_date},
                      {"X-Amz-Target", "DynamoDB_20120810." + operation},
                      {"Content-Type", "application/x-amz-json-1.0"}};

@@ -26,13 +26,6 @@ std::string FirstSet(const GetEnv& getenv, const char* upper, const char* lower)
   return value.empty() ? EnvOr(getenv, lower) : value;
 }
 
-// The authority of "scheme://authority/...".
-std::string_view AuthorityOf(std::string_view url) {
-  size_t start = url.find("://");
-  url.remove_prefix(start == std::string_view::npos ? 0 : start + 3);
-  return url.substr(0, url.find_first_of("/?#"));
-}
-
 }  // namespace
 
 bool BypassesProxy(std::string_view list, std::string_view host, std::string_view port) {
@@ -54,7 +47,7 @@ bool BypassesProxy(std::string_view list, std::string_view host, std::string_vie
 
 std::optional<Proxy> ProxyFor(std::string_view url, const GetEnv& getenv) {
   bool https = url.starts_with("https://");
-  std::optional<HostPort> target = SplitHostPort(AuthorityOf(url));
+  std::optional<HostPort> target = SplitHostPort(UrlAuthority(url));
   if (!target || target->host.starts_with("169.254.")) return std::nullopt;
   std::string setting = https ? FirstSet(getenv, "HTTPS_PROXY", "https_proxy") : FirstSet(getenv, "HTTP_PROXY", "http_proxy");
   if (setting.empty()) return std::nullopt;
@@ -62,7 +55,7 @@ std::optional<Proxy> ProxyFor(std::string_view url, const GetEnv& getenv) {
   if (BypassesProxy(FirstSet(getenv, "NO_PROXY", "no_proxy"), target->host, port)) return std::nullopt;
   Proxy proxy;
   proxy.url = setting;
-  std::string rest(AuthorityOf(setting));
+  std::string rest(UrlAuthority(setting));
   if (size_t at = rest.rfind('@'); at != std::string::npos) {
     proxy.authorization = "Basic " + Base64Encode(rest.substr(0, at));
     rest.erase(0, at + 1);
