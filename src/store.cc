@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "engine_table.h"
+#include "primitives/layout.h"
 #include "storage/engine.h"
 #include "storage/limits.h"
 #include "store_url.h"
@@ -47,6 +48,26 @@ Status Store::DropTable(std::string_view name, const DropTableOptions& options) 
 Result<std::vector<std::string>> Store::ListTables() { return engine_->ListTables(); }
 
 StoreStats Store::stats() const { return engine_->Stats(); }
+
+Result<StoreInfo> Store::Info(std::optional<std::string_view> table) {
+  if (table) KVSTORE_RETURN_IF_ERROR(storage::ValidateTableName(*table));
+  auto info = engine_->Info(table ? std::optional<std::string>(*table) : std::nullopt);
+  if (!info.ok()) return info;
+  for (TableInfo& t : info->tables) {
+    for (TypeCount& count : t.types) {
+      if (const char* type = layout::TypeNameOfKind(count.type)) count.type = type;
+    }
+  }
+  return info;
+}
+
+Status Store::Backup(std::string_view dest, const BackupOptions& options) {
+  return engine_->Backup(std::string(dest), options);
+}
+
+Result<CheckpointReport> Store::Checkpoint() { return engine_->Checkpoint(); }
+
+Result<VacuumReport> Store::Vacuum() { return engine_->Vacuum(); }
 
 void Store::SetDeadline(std::optional<Deadline> deadline) { engine_->SetDeadline(deadline); }
 

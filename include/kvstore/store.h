@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "kvstore/clock.h"
+#include "kvstore/maintenance.h"
 #include "kvstore/options.h"
 #include "kvstore/status.h"
 #include "kvstore/store_stats.h"
@@ -38,6 +39,22 @@ class Table {
 
   // For primitives (src/primitives); not part of the stable API.
   storage::Engine& engine() const { return *engine_; }
+  // The store and its tables: live items by type, sizes, and what the
+  // engine says of itself (kvstore/maintenance.h); only `table` when given.
+  // Errors: InvalidArgument, UnknownTable, IoError.
+  Result<StoreInfo> Info(std::optional<std::string_view> table = std::nullopt);
+
+  // The embedded store only (InvalidArgument elsewhere, saying what to use):
+  // Backup writes a consistent copy of the store as of one instant to
+  // `dest`, a single file usable as a store at once, while other processes
+  // keep writing (AlreadyExists when `dest` exists, unless
+  // options.overwrite; never the store's own files). Checkpoint folds the
+  // write-ahead log into the store file, which then holds every write on its
+  // own. Vacuum gives the file's free pages back to the file system.
+  Status Backup(std::string_view dest, const BackupOptions& options = {});
+  Result<CheckpointReport> Checkpoint();
+  Result<VacuumReport> Vacuum();
+
   const Clock& clock() const { return *clock_; }
   Millis max_clock_skew() const { return max_clock_skew_; }
 
@@ -83,6 +100,22 @@ class Store {
   // A handle on a table. Checks the name (InvalidArgument) but not that the
   // table exists: operations on a missing table report UnknownTable.
   Result<Table> OpenTable(std::string_view name);
+
+  // The store and its tables: live items by type, sizes, and what the
+  // engine says of itself (kvstore/maintenance.h); only `table` when given.
+  // Errors: InvalidArgument, UnknownTable, IoError.
+  Result<StoreInfo> Info(std::optional<std::string_view> table = std::nullopt);
+
+  // The embedded store only (InvalidArgument elsewhere, saying what to use):
+  // Backup writes a consistent copy of the store as of one instant to
+  // `dest`, a single file usable as a store at once, while other processes
+  // keep writing (AlreadyExists when `dest` exists, unless
+  // options.overwrite; never the store's own files). Checkpoint folds the
+  // write-ahead log into the store file, which then holds every write on its
+  // own. Vacuum gives the file's free pages back to the file system.
+  Status Backup(std::string_view dest, const BackupOptions& options = {});
+  Result<CheckpointReport> Checkpoint();
+  Result<VacuumReport> Vacuum();
 
   const Clock& clock() const { return *clock_; }
 

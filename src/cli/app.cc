@@ -30,6 +30,7 @@ void AddLeaderCommands(CommandSet& commands);
 void AddCollectionCommands(CommandSet& commands);
 void AddTxnBatchCommands(CommandSet& commands);
 void AddQueryCommands(CommandSet& commands);
+void AddStoreCommands(CommandSet& commands);
 void AddShellCommands(CommandSet& commands, const CLI::App& app);
 // What the completion scripts ask: the candidates for the last of `words`.
 int RunComplete(const std::vector<std::string>& words, const CommandSet& commands, const CLI::App& app);
@@ -178,6 +179,7 @@ void AddEveryCommand(CommandSet& commands) {
   AddCollectionCommands(commands);
   AddTxnBatchCommands(commands);
   AddQueryCommands(commands);
+  AddStoreCommands(commands);
 }
 
 // The command whose arguments are being parsed (or were), or null.

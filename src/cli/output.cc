@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <iterator>
 
 #include <cstdio>
 
@@ -64,6 +65,20 @@ void PutBytes(Json& doc, const std::string& field, std::string_view bytes) {
   } else {
     doc[field + "_base64"] = Base64Encode(bytes);
   }
+}
+
+std::string BytesText(int64_t bytes) {
+  if (bytes < 1024) return std::to_string(bytes) + " bytes";
+  static constexpr const char* kUnits[] = {"KiB", "MiB", "GiB", "TiB"};
+  double size = static_cast<double>(bytes) / 1024;
+  size_t unit = 0;
+  while (size >= 1024 && unit + 1 < std::size(kUnits)) {
+    size /= 1024;
+    ++unit;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f %s", size, kUnits[unit]);
+  return buf;
 }
 
 std::string SecondsText(int64_t millis) {

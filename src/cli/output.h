@@ -48,6 +48,9 @@ Status PrintDone(Output& out, const Status& status, const char* field, std::stri
 // Sets doc[field] (or doc[field + "_base64"]) to the bytes.
 void PutBytes(Json& doc, const std::string& field, std::string_view bytes);
 
+// "812 bytes", "8.5 MiB": a size for people.
+std::string BytesText(int64_t bytes);
+
 // "12.5 s": a duration in ms for people.
 std::string SecondsText(int64_t millis);
 

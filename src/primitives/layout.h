@@ -84,6 +84,24 @@ inline storage::Key ListElementKey(std::string_view list, int64_t index) {
   return storage::Key{ListPartition(list), ListIndexKey(index)};
 }
 
+// What `kvstore info` calls the items of each kind; nullptr for a kind no
+// primitive writes.
+inline const char* TypeNameOfKind(std::string_view kind) {
+  struct Name {
+    std::string_view kind;
+    const char* type;
+  };
+  static constexpr Name kNames[] = {
+      {kKindValue, "keys"},         {kKindCounter, "counters"},      {kKindLock, "locks"},
+      {kKindLeader, "leaders"},     {kKindQueue, "queues"},          {kKindMessage, "queue messages"},
+      {kKindSet, "sets"},           {kKindMember, "set members"},    {kKindList, "lists"},
+      {kKindElement, "list elements"}};
+  for (const Name& name : kNames) {
+    if (name.kind == kind) return name.type;
+  }
+  return nullptr;
+}
+
 }  // namespace kvstore::layout
 
 #endif  // KVSTORE_PRIMITIVES_LAYOUT_H_

@@ -252,4 +252,24 @@ Item ApplyToAbsent(const Key& key, const std::vector<Action>& actions) {
   return item;
 }
 
+namespace {
+
+Status EmbeddedOnly(const std::string& what, const std::string& instead) {
+  return Status::InvalidArgument(what + " is for the embedded store, which is one file; on this store " + instead);
+}
+
+}  // namespace
+
+Status Engine::Backup(const std::string&, const BackupOptions&) {
+  return EmbeddedOnly("backup", "use export, or DynamoDB's own backups (point-in-time recovery)");
+}
+
+Result<CheckpointReport> Engine::Checkpoint() {
+  return EmbeddedOnly("checkpoint", "every acknowledged write is already durable");
+}
+
+Result<VacuumReport> Engine::Vacuum() {
+  return EmbeddedOnly("vacuum", "the service reclaims space itself");
+}
+
 }  // namespace kvstore::storage

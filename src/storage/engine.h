@@ -27,6 +27,7 @@
 
 #include "kvstore/clock.h"
 #include "kvstore/limits.h"
+#include "kvstore/maintenance.h"
 #include "kvstore/options.h"
 #include "kvstore/status.h"
 #include "kvstore/store_stats.h"
@@ -261,6 +262,17 @@ class Engine {
   // Many unconditional puts and deletes (conditions are ignored). Not atomic
   // as a whole; each op is applied exactly once when Ok is returned.
   virtual Status BatchWrite(const std::string& table, const std::vector<WriteOp>& ops) = 0;
+
+  // The store and its tables (kvstore/maintenance.h), or just `table`
+  // (UnknownTable when missing). Types are counted by the items' raw kind;
+  // the Store names them.
+  virtual Result<StoreInfo> Info(const std::optional<std::string>& table) = 0;
+
+  // The embedded store's upkeep (kvstore/maintenance.h). Engines without a
+  // file of their own answer InvalidArgument saying what to use instead.
+  virtual Status Backup(const std::string& dest, const BackupOptions& options);
+  virtual Result<CheckpointReport> Checkpoint();
+  virtual Result<VacuumReport> Vacuum();
 };
 
 }  // namespace kvstore::storage

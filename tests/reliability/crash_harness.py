@@ -6,7 +6,9 @@ batch request may be partly applied, counters must hold every acknowledged
 increment (and at most the attempted ones), queues must hold or have
 delivered every acknowledged push, and SQLite's integrity check must pass.
 Then the same store on a full disk and on a read-only file system: a clear
-exit 3, nothing corrupted, and writes work again once space is back.
+exit 3, nothing corrupted, and writes work again once space is back. Then
+backup and vacuum while writers write: nothing acknowledged is lost, and the
+backup holds every write acknowledged before it began.
 
 Usage: crash_harness.py KVSTORE [--rounds N] [--seed S]   (CTest: 12 rounds;
 a soak: --rounds 500). Prints one line of figures at the end.
@@ -201,6 +203,21 @@ def check_queue(kvstore, store, logs, failures):
     return len(pushed)
 
 
+def start_writers(kvstore, store, logs):
+    """One forked writer_loop per log; returns their pids."""
+    children = []
+    for (kind, wid), log_path in logs.items():
+        pid = os.fork()
+        if pid == 0:
+            os.setsid()  # its own group: the kill takes the kvstore child with it
+            try:
+                writer_loop(kvstore, store, kind, wid, log_path)
+            finally:
+                os._exit(0)
+        children.append(pid)
+    return children
+
+
 def crash_rounds(kvstore, work, rounds, rng, failures):
     store_path = os.path.join(work, "crash.db")
     store = "sqlite:" + store_path
@@ -209,16 +226,7 @@ def crash_rounds(kvstore, work, rounds, rng, failures):
             for wid, kind in enumerate(WRITERS)}
     kills = 0
     for _ in range(rounds):
-        children = []
-        for (kind, wid), log_path in logs.items():
-            pid = os.fork()
-            if pid == 0:
-                os.setsid()  # its own group: the kill takes the kvstore child with it
-                try:
-                    writer_loop(kvstore, store, kind, wid, log_path)
-                finally:
-                    os._exit(0)
-            children.append(pid)
+        children = start_writers(kvstore, store, logs)
         time.sleep(rng.uniform(0.2, 0.8))
         # Kill them one by one at random moments, mid-command as often as not.
         rng.shuffle(children)
@@ -231,6 +239,59 @@ def crash_rounds(kvstore, work, rounds, rng, failures):
         failures.check(code in (0, 1), "the store did not open after a round of kills: %s" % err.strip())
     checked = check_store(kvstore, store, store_path, logs, failures)
     return kills, checked
+
+
+def store_bytes(path):
+    """The store file and its write-ahead log (gone once SQLite's own CLI closed it)."""
+    return sum(os.path.getsize(p) for p in (path, path + "-wal") if os.path.exists(p))
+
+
+def backup_and_vacuum_during_writes(kvstore, work, failures):
+    """Writers keep writing while `kvstore vacuum` gives back a dropped
+    table's pages and `kvstore backup` copies the store. The live store must
+    then hold every acknowledged write; the copy every write acknowledged
+    before the backup began (and nothing torn), pass SQLite's integrity check
+    and be a single file. Returns a line of figures."""
+    store_path = os.path.join(work, "live.db")
+    store = "sqlite:" + store_path
+    copy = os.path.join(work, "copy.db")
+    cli(kvstore, store, "create-table", "tbl")
+    cli(kvstore, store, "create-table", "bulk")
+    bulk = "".join('{"key":"b%d","value":"%s"}\n' % (n, "x" * 2000) for n in range(3000))
+    subprocess.run(kvstore_argv(kvstore, store, "batch-set", "bulk", "--file", "-"), input=bulk.encode(), check=True,
+                   capture_output=True)
+    cli(kvstore, store, "drop-table", "bulk")
+    kinds = ["set", "inc", "push", "lpush", "transaction", "batch"]
+    logs = {(kind, wid): os.path.join(work, "bw-%s-%d.log" % (kind, wid)) for wid, kind in enumerate(kinds)}
+    children = start_writers(kvstore, store, logs)
+    time.sleep(0.3)
+    size_before = store_bytes(store_path)
+    vacuumed = cli(kvstore, store, "vacuum")
+    time.sleep(0.2)
+    before = {key: open(path).read() for key, path in logs.items()}
+    backed_up = cli(kvstore, store, "backup", copy)
+    after = {key: open(path).read() for key, path in logs.items()}
+    time.sleep(0.2)
+    for pid in children:
+        os.killpg(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
+    failures.check(vacuumed[0] == 0, "vacuum beside writers: exit %d %s" % (vacuumed[0], vacuumed[2].strip()))
+    failures.check(backed_up[0] == 0, "backup beside writers: exit %d %s" % (backed_up[0], backed_up[2].strip()))
+    failures.check(not os.path.exists(copy + "-wal"), "the backup is not a single file: it has a -wal")
+    # The copy: tried as of the backup's end, acknowledged as of its start.
+    as_of_backup = {}
+    for key, path in logs.items():
+        merged = path + ".as-of-backup"
+        with open(merged, "w") as f:
+            f.writelines(line + "\n" for line in after[key].splitlines() if not line.startswith("ok "))
+            f.writelines(line + "\n" for line in before[key].splitlines() if line.startswith("ok "))
+        as_of_backup[key] = merged
+    in_copy = check_store(kvstore, "sqlite:" + copy, copy, as_of_backup, failures)
+    in_live = check_store(kvstore, store, store_path, logs, failures)
+    size_after = store_bytes(store_path)
+    failures.check(size_after < size_before - 4_000_000, "vacuum gave back too little: %d -> %d bytes" % (size_before, size_after))
+    return "%d acknowledged writes in the backup, %d in the store; vacuum %d -> %d bytes" % (
+        in_copy, in_live, size_before, size_after)
 
 
 def disk_full_and_read_only(kvstore, work, failures):
@@ -296,8 +357,10 @@ def main():
         started = time.monotonic()
         kills, checked = crash_rounds(os.path.abspath(args.kvstore), work, args.rounds, rng, failures)
         disk = disk_full_and_read_only(os.path.abspath(args.kvstore), work, failures)
+        maintenance = backup_and_vacuum_during_writes(os.path.abspath(args.kvstore), work, failures)
         print("crash harness (seed %d): %d rounds, %d writers killed, %d acknowledged writes checked, "
-              "disk full: %s; %.0f s" % (args.seed, args.rounds, kills, checked, disk, time.monotonic() - started))
+              "disk full: %s; during writes: %s; %.0f s" % (args.seed, args.rounds, kills, checked, disk, maintenance,
+                                                             time.monotonic() - started))
     for message in failures.messages:
         print("FAIL: " + message)
     return 1 if failures.messages else 0

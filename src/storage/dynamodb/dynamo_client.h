@@ -29,6 +29,12 @@ struct ApiError {
   std::string type;     // e.g. "ConditionalCheckFailedException"
   std::string message;
   Json body;            // the whole error document (Item, CancellationReasons)
+
+  // IoError "DOING: DynamoDB said TYPE: MESSAGE", for answers with no
+  // meaning of their own to the caller.
+  Status Failure(const std::string& doing) const {
+    return Status::IoError(doing + ": DynamoDB said " + type + (message.empty() ? "" : ": " + message));
+  }
 };
 
 struct ApiResult {

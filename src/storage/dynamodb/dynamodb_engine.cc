@@ -16,6 +16,7 @@
 
 #include "storage/dynamodb/dynamo_client.h"
 #include "storage/dynamodb/item_codec.h"
+#include "storage/dynamodb/table_info.h"
 #include "storage/limits.h"
 #include "util/quote.h"
 #include "util/random.h"
@@ -118,6 +119,29 @@ class DynamoDbEngine final : public Engine {
     }
     std::sort(names.begin(), names.end());
     return names;
+  }
+
+  // DescribeTable and DescribeTimeToLive of each table (table_info.h).
+  Result<StoreInfo> Info(const std::optional<std::string>& table) override {
+    std::vector<std::string> names;
+    if (table) {
+      names.push_back(*table);
+    } else {
+      auto listed = ListTables();
+      if (!listed.ok()) return listed.status();
+      names = std::move(*listed);
+    }
+    std::lock_guard lock(mu_);
+    const AwsConfig& config = client_->config();
+    StoreInfo info{.engine = "dynamodb", .engine_version = "API 2012-08-10",
+                   .location = config.endpoint + " (" + config.region + ")" +
+                               (config.table_prefix.empty() ? "" : ", table prefix " + config.table_prefix)};
+    for (const std::string& name : names) {
+      auto described = DescribeTableInfo(*client_, Name(name), name);
+      if (!described.ok()) return described.status();
+      info.tables.push_back(std::move(*described));
+    }
+    return info;
   }
 
   Result<Item> Get(const std::string& table, const Key& key) override {
@@ -327,7 +351,7 @@ class DynamoDbEngine final : public Engine {
   static void Pause(int round) { std::this_thread::sleep_for(RetryPause(kEngineRound, round - 1)); }
 
   Status Failed(const std::string& doing, const ApiError& error) const {
-    return Status::IoError(doing + ": DynamoDB said " + error.type + (error.message.empty() ? "" : ": " + error.message));
+    return error.Failure(doing);
   }
 
   Status ErrorFor(const std::string& table, const std::string& doing, const ApiError& error) const {

@@ -85,22 +85,6 @@ Status CreateFileIfMissing(const std::string& path) {
   return Status::Ok();
 }
 
-Status Exec(sqlite3* db, const char* sql, const std::string& doing) {
-  int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
-  return rc == SQLITE_OK ? Status::Ok() : SqliteError(db, rc, doing);
-}
-
-// The single integer a query returns.
-Result<int64_t> QueryInt(sqlite3* db, const char* sql) {
-  sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr);
-  if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
-  int64_t value = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
-  sqlite3_finalize(stmt);
-  if (rc != SQLITE_ROW) return SqliteError(db, rc, "reading the store");
-  return value;
-}
-
 // A fresh file gets WAL mode and the schema. Concurrent openers race safely:
 // the schema is made inside BEGIN IMMEDIATE and only if still missing.
 Status InitializeIfNew(sqlite3* db) {
@@ -111,6 +95,9 @@ Status InitializeIfNew(sqlite3* db) {
     return Status::IoError("the store was written by a newer kvstore (schema " +
                            std::to_string(*version) + ")");
   }
+  // Free pages stay in the file until `kvstore vacuum` hands them back a few
+  // at a time (maintenance.cc); only an empty file can be set up so.
+  KVSTORE_RETURN_IF_ERROR(Exec(db, "PRAGMA auto_vacuum=INCREMENTAL", "creating the store"));
   KVSTORE_RETURN_IF_ERROR(Exec(db, "PRAGMA journal_mode=WAL", "switching the store to WAL"));
   KVSTORE_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE", "creating the store"));
   auto foreign = QueryInt(db,
@@ -152,6 +139,21 @@ int KeepWalShort(void* arg, sqlite3* db, const char* schema, int frames) {
 }
 
 }  // namespace
+
+Status Exec(sqlite3* db, const char* sql, const std::string& doing) {
+  int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+  return rc == SQLITE_OK ? Status::Ok() : SqliteError(db, rc, doing);
+}
+
+Result<int64_t> QueryInt(sqlite3* db, const char* sql) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr);
+  if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+  int64_t value = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+  sqlite3_finalize(stmt);
+  if (rc != SQLITE_ROW) return SqliteError(db, rc, "reading the store");
+  return value;
+}
 
 Status SqliteError(sqlite3* db, int rc, const std::string& doing) {
   std::string detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);

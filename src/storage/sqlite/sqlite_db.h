@@ -22,6 +22,11 @@ void CloseDatabase(sqlite3* db);
 // The SQLite library's version, e.g. "3.46.1" (kvstore --version).
 const char* LibraryVersion();
 
+// Runs fixed SQL text (no parameters, no rows wanted).
+Status Exec(sqlite3* db, const char* sql, const std::string& doing);
+// The single integer a fixed query returns.
+Result<int64_t> QueryInt(sqlite3* db, const char* sql);
+
 // A Status for a failed SQLite call, naming what was being done.
 Status SqliteError(sqlite3* db, int rc, const std::string& doing);
 

@@ -9,6 +9,7 @@
 
 #include "storage/sql/sql_builder.h"
 #include "storage/sqlite/change_watch.h"
+#include "storage/sqlite/maintenance.h"
 #include "storage/sqlite/sqlite_db.h"
 #include "storage/sqlite/statement.h"
 
@@ -176,6 +177,28 @@ class SqliteEngine final : public Engine {
     KVSTORE_RETURN_IF_ERROR(txn.Commit());
     MaybeReap();
     return TransactOutcome{.applied = true, .failed_index = 0};
+  }
+
+  Result<StoreInfo> Info(const std::optional<std::string>& table) override {
+    std::lock_guard lock(mu_);
+    ReadSnapshot snapshot(this);  // every count of one instant
+    KVSTORE_RETURN_IF_ERROR(snapshot.Begin());
+    return DescribeStore(db_, path_, Now(), table);
+  }
+
+  Status Backup(const std::string& dest, const BackupOptions& options) override {
+    std::lock_guard lock(mu_);
+    return BackupStore(db_, path_, dest, options);
+  }
+
+  Result<CheckpointReport> Checkpoint() override {
+    std::lock_guard lock(mu_);
+    return CheckpointStore(db_);
+  }
+
+  Result<VacuumReport> Vacuum() override {
+    std::lock_guard lock(mu_);
+    return VacuumStore(db_, path_);
   }
 
   Status BatchWrite(const std::string& table, const std::vector<WriteOp>& ops) override {

@@ -1,0 +1,74 @@
+// Looking after a store as a whole: what it holds (Store::Info) and, on the
+// embedded store, a consistent copy (Backup), folding the write-ahead log into
+// the file (Checkpoint) and giving free space back (Vacuum). Every call is safe
+// while other processes keep using the store.
+#ifndef KVSTORE_MAINTENANCE_H_
+#define KVSTORE_MAINTENANCE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kvstore {
+
+// Live items (expired ones not counted) of one type in a table: "keys",
+// "counters", "locks", "leaders", "queues", "queue messages", "sets",
+// "set members", "lists", "list elements", or the raw kind of an item no
+// kvstore type claims.
+struct TypeCount {
+  std::string type{};
+  int64_t items = 0;
+  int64_t bytes = 0;  // keys and values, as stored
+};
+
+struct TableInfo {
+  std::string name{};
+  // The embedded store counts exactly, by type. DynamoDB's figures are its
+  // own estimates (refreshed about every six hours) and carry no types.
+  std::vector<TypeCount> types{};
+  int64_t items = 0;
+  int64_t bytes = 0;
+  bool estimated = false;
+  // DynamoDB only: table status ("ACTIVE"...), billing mode
+  // ("PAY_PER_REQUEST", "PROVISIONED") and time-to-live status ("ENABLED"...).
+  std::string status{};
+  std::string billing_mode{};
+  std::string ttl_status{};
+};
+
+struct StoreInfo {
+  std::string engine{};        // "sqlite" or "dynamodb"
+  std::string engine_version{};  // SQLite's library version; DynamoDB's API version
+  std::string location{};      // the file; the endpoint and region
+  std::vector<TableInfo> tables{};
+  // The embedded store's files: the database, its write-ahead log, and the
+  // free pages inside the database that Vacuum would give back.
+  int64_t file_bytes = 0;
+  int64_t wal_bytes = 0;
+  int64_t page_size = 0;
+  int64_t free_pages = 0;
+};
+
+struct BackupOptions {
+  // Replace DEST when it exists. Default: AlreadyExists, DEST untouched.
+  bool overwrite = false;
+};
+
+struct CheckpointReport {
+  int64_t wal_frames = 0;    // frames in the log before
+  bool complete = false;     // every frame copied and the log emptied
+};
+
+struct VacuumReport {
+  int64_t bytes_before = 0;  // the database file and its log
+  int64_t bytes_after = 0;
+  // The first vacuum of a store made before kvstore 0.3 rebuilds the whole
+  // file once (holding other writers back while it does), after which every
+  // vacuum gives pages back a few at a time.
+  bool rebuilt = false;
+};
+
+}  // namespace kvstore
+
+#endif  // KVSTORE_MAINTENANCE_H_
