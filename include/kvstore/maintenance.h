@@ -63,7 +63,7 @@ struct CheckpointReport {
 struct VacuumReport {
   int64_t bytes_before = 0;  // the database file and its log
   int64_t bytes_after = 0;
-  // The first vacuum of a store made before kvstore 0.3 rebuilds the whole
+  // The first vacuum of a store made by kvstore 0.2.0 or earlier rebuilds the whole
   // file once (holding other writers back while it does), after which every
   // vacuum gives pages back a few at a time.
   bool rebuilt = false;
