@@ -46,6 +46,10 @@ class Status {
   const std::string& message() const { return message_; }
   bool Is(Code code) const { return code_ == code; }
 
+  // The same code with another message, e.g. the message with where it
+  // happened added: st.WithMessage("line 3: " + st.message()).
+  Status WithMessage(std::string message) const { return {code_, std::move(message)}; }
+
   // "not found: key 'a'" style text for logs and tests.
   std::string ToString() const;
 

@@ -31,6 +31,7 @@ void AddCollectionCommands(CommandSet& commands);
 void AddTxnBatchCommands(CommandSet& commands);
 void AddQueryCommands(CommandSet& commands);
 void AddStoreCommands(CommandSet& commands);
+void AddDumpCommands(CommandSet& commands);
 void AddShellCommands(CommandSet& commands, const CLI::App& app);
 // What the completion scripts ask: the candidates for the last of `words`.
 int RunComplete(const std::vector<std::string>& words, const CommandSet& commands, const CLI::App& app);
@@ -180,6 +181,7 @@ void AddEveryCommand(CommandSet& commands) {
   AddTxnBatchCommands(commands);
   AddQueryCommands(commands);
   AddStoreCommands(commands);
+  AddDumpCommands(commands);
 }
 
 // The command whose arguments are being parsed (or were), or null.

@@ -107,6 +107,7 @@ Status RunBatchGet(Invocation& inv, const TxnBatchArgs& args) {
 }
 
 Status RunBatchSet(Invocation& inv, const TxnBatchArgs& args) {
+  inv.NoDefaultTimeout();
   auto text = ReadInputFile("batch file", args.file, kMaxBatchFile);
   if (!text.ok()) return text.status();
   auto file = ParseBatchFile(*text);

@@ -53,6 +53,11 @@ void Invocation::DefaultTimeout(Millis timeout) {
   ApplyDeadline();
 }
 
+void Invocation::NoDefaultTimeout() {
+  default_timeout_.reset();
+  ApplyDeadline();
+}
+
 void Invocation::AllowWaiting(Millis wait) {
   waiting_ += wait;
   ApplyDeadline();
@@ -71,7 +76,9 @@ void Invocation::RestartDeadline() {
 }
 
 void Invocation::ApplyDeadline() {
-  if (store_ && !lifted_) store_->SetDeadline(started_ + flags_.timeout.value_or(default_timeout_) + waiting_);
+  if (!store_ || lifted_) return;
+  std::optional<Millis> timeout = flags_.timeout ? flags_.timeout : default_timeout_;
+  store_->SetDeadline(timeout ? std::optional<Deadline>(started_ + *timeout + waiting_) : std::nullopt);
 }
 
 void Invocation::WarnOfUnreadableItems() {

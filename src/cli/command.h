@@ -72,6 +72,9 @@ class Invocation {
   // The command's deadline (Store::SetDeadline): --timeout from the start,
   // or this command's default when --timeout is not given ...
   void DefaultTimeout(Millis timeout);
+  // ... or no bound unless --timeout gives one: bulk commands (batch-set,
+  // export, import) take as long as their input, each request still bounded.
+  void NoDefaultTimeout();
   // ... plus what the user asked to wait (--wait) on top of it.
   void AllowWaiting(Millis wait);
   // No deadline while lock-run's command runs; a fresh one for releasing.
@@ -88,7 +91,7 @@ class Invocation {
   bool answered_ = false;
   std::optional<int> exit_code_;
   Deadline started_ = std::chrono::steady_clock::now();
-  Millis default_timeout_ = kDefaultCommandTimeout;
+  std::optional<Millis> default_timeout_ = kDefaultCommandTimeout;
   Millis waiting_{0};
   bool lifted_ = false;
 };

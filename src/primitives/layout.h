@@ -3,8 +3,10 @@
 #ifndef KVSTORE_PRIMITIVES_LAYOUT_H_
 #define KVSTORE_PRIMITIVES_LAYOUT_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -49,6 +51,41 @@ inline std::string InFlightPartition(std::string_view queue) { return "qi/" + st
 inline std::string DelayedPartition(std::string_view queue) { return "qd/" + std::string(queue); }
 inline storage::Key QueueHeaderKey(std::string_view queue) {
   return storage::Key{std::string(kQueueHeadersPartition), std::string(queue)};
+}
+
+// A message's sort key ends with its pop order: the priority key (the
+// priority with the sign bit flipped, then inverted, so that higher
+// priorities sort first) and the sequence, each 16 hex digits; in flight and
+// delayed, the visible-at time comes first.
+inline constexpr size_t kKeyDigits = 16;
+inline constexpr size_t kOrderSize = 2 * kKeyDigits;
+inline std::string Hex64(uint64_t v) {
+  char buf[kKeyDigits + 1];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return std::string(buf, kKeyDigits);
+}
+inline std::optional<uint64_t> ParseHex(std::string_view s) {
+  if (s.size() != kKeyDigits) return std::nullopt;
+  uint64_t v = 0;
+  for (char c : s) {
+    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (d < 0) return std::nullopt;
+    v = v << 4 | static_cast<uint64_t>(d);
+  }
+  return v;
+}
+inline std::string PriorityKey(int64_t priority) { return Hex64(~(static_cast<uint64_t>(priority) ^ (1ULL << 63))); }
+inline std::string OrderKey(int64_t priority, int64_t seq) {
+  return PriorityKey(priority) + Hex64(static_cast<uint64_t>(seq));
+}
+inline std::string TimeKey(int64_t millis) { return Hex64(static_cast<uint64_t>(std::max<int64_t>(millis, 0))); }
+// The (pop-order) suffix of a message's sort key in any partition.
+inline std::string_view OrderOf(std::string_view sort) { return sort.substr(sort.size() - kOrderSize); }
+// The sequence (the message id) at the end of a message's sort key; 0 for a
+// key that is not one.
+inline int64_t MessageSequence(std::string_view sort) {
+  if (sort.size() < kKeyDigits) return 0;
+  return static_cast<int64_t>(ParseHex(sort.substr(sort.size() - kKeyDigits)).value_or(0));
 }
 
 // Sets (set.cc): a header per set holds the member count; members are the

@@ -30,36 +30,18 @@ using storage::WriteOp;
 
 namespace {
 
-constexpr size_t kKeyDigits = 16;       // one hex-encoded 64-bit field
-constexpr size_t kOrderSize = 2 * kKeyDigits;  // priority key + sequence
+using layout::kKeyDigits;
+using layout::kOrderSize;
+using layout::OrderKey;
+using layout::OrderOf;
+using layout::ParseHex;
+using layout::TimeKey;
+
 constexpr size_t kPromoteBatch = 16;    // due messages moved back per pop
 constexpr size_t kCandidates = 8;       // ready messages tried per round
 
-std::string Hex(uint64_t v) {
-  char buf[kKeyDigits + 1];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return std::string(buf, kKeyDigits);
-}
-
-std::optional<uint64_t> ParseHex(std::string_view s) {
-  if (s.size() != kKeyDigits) return std::nullopt;
-  uint64_t v = 0;
-  for (char c : s) {
-    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-    if (d < 0) return std::nullopt;
-    v = v << 4 | static_cast<uint64_t>(d);
-  }
-  return v;
-}
-
-// Higher priority sorts first: flip the sign bit for unsigned order, then
-// invert for descending.
-std::string PriorityKey(int64_t priority) { return Hex(~(static_cast<uint64_t>(priority) ^ (1ULL << 63))); }
-std::string OrderKey(int64_t priority, int64_t seq) { return PriorityKey(priority) + Hex(static_cast<uint64_t>(seq)); }
-std::string TimeKey(int64_t millis) { return Hex(static_cast<uint64_t>(std::max<int64_t>(millis, 0))); }
-// The (pop-order) suffix of a sort key in any partition.
-std::string_view OrderOf(std::string_view sort) { return sort.substr(sort.size() - kOrderSize); }
-std::string IdOf(std::string_view sort) { return std::to_string(*ParseHex(sort.substr(sort.size() - kKeyDigits))); }
+std::string Hex(uint64_t v) { return layout::Hex64(v); }
+std::string IdOf(std::string_view sort) { return std::to_string(layout::MessageSequence(sort)); }
 
 std::string NewToken() {
   return Hex(RandomU64());

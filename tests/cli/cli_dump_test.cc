@@ -1,0 +1,143 @@
+// export and import: every type survives a round trip, within a store and
+// across stores (the embedded store -> the test's store -> the embedded store).
+#include <regex>
+#include <sstream>
+
+#include "cli/cli_fixture.h"
+
+namespace kvstore::testing {
+namespace {
+
+// An export without its header line and with times left cut to "T": what a
+// round trip must give back unchanged.
+std::string Comparable(const std::string& jsonl) {
+  std::string out;
+  std::istringstream in(jsonl);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("\"kvstore_export\"") != std::string::npos) continue;
+    out += std::regex_replace(line, std::regex(R"re("(ttl|delay)":[0-9.]+)re"), "\"$1\":T") + "\n";
+  }
+  return out;
+}
+
+// One of everything, written to `store`'s table "src".
+void WriteOneOfEverything(const std::string& store) {
+  auto run = [&](std::vector<std::string> args, const std::string& stdin_data = "") {
+    RunResult r = Kvstore(store, args, {.stdin_data = stdin_data});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  };
+  run({"create-table", "src", "--if-not-exists"});
+  run({"set", "src", "greeting", "hello"});
+  run({"set", "src", "binary", "-"}, std::string("\xff\x00\x01 bytes", 9));
+  run({"set", "src", "brief", "soon gone", "--ttl", "300"});
+  run({"inc", "src", "hits", "--by", "-7"});
+  run({"lock-acquire", "src", "deploy", "--owner", "a", "--ttl", "60"});
+  run({"lock-release", "src", "deploy", "--owner", "a"});
+  run({"lock-acquire", "src", "deploy", "--owner", "b", "--ttl", "60"});
+  run({"leader-elect", "src", "web", "--candidate", "a", "--ttl", "60"});
+  run({"sadd", "src", "tags", "x", "y", "z"});
+  run({"rpush", "src", "todo", "one", "two", "three"});
+  run({"lpush", "src", "todo", "zero"});
+  run({"queue-push", "src", "jobs", "first"});
+  run({"queue-push", "src", "jobs", "urgent", "--priority", "5"});
+  run({"queue-push", "src", "jobs", "later", "--delay", "100"});
+  run({"queue-pop", "src", "jobs"});  // urgent: in flight
+  run({"create-table", "empty", "--if-not-exists"});
+}
+
+TEST_P(CliTest, ExportImportRoundTripKeepsEveryTypeAcrossStores) {
+  std::string origin = "sqlite:" + dir_.File("origin.db");
+  WriteOneOfEverything(origin);
+  RunResult exported = Kvstore(origin, {"export", "src", "empty"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  for (const char* expected :
+       {R"("type":"key","key":"binary","value_base64":"/wABIGJ5dGVz")", R"("type":"counter","key":"hits","value":-7)",
+        R"("type":"lock","lock":"deploy","fencing_token":2)", R"("type":"leader","group":"web","term":1)",
+        R"("type":"element","list":"todo","value":"zero")", R"("id":2,"payload":"urgent","priority":5,"receive_count":1)",
+        R"("key":"brief","value":"soon gone","ttl":)", R"({"table":"empty","type":"table"})"}) {
+    EXPECT_NE(exported.out.find(expected), std::string::npos) << expected << "\n" << exported.out;
+  }
+  // Into the store under test (DynamoDB Local on the dynamodb run), out again,
+  // and into a fresh embedded store.
+  RunResult imported = Cli({"import"}, {.stdin_data = exported.out});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_EQ(imported.out, "19 written\n");
+  RunResult again = Cli({"export", "src", "empty"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(Comparable(again.out), Comparable(exported.out));
+  std::string back = "sqlite:" + dir_.File("back.db");
+  ASSERT_EQ(Kvstore(back, {"import"}, {.stdin_data = again.out}).exit_code, 0);
+  EXPECT_EQ(Comparable(Kvstore(back, {"export"}).out), Comparable(exported.out));
+  // What users see afterwards: values, order, tokens above the old ones.
+  EXPECT_EQ(Cli({"get", "src", "binary"}).out, std::string("\xff\x00\x01 bytes", 9));
+  EXPECT_EQ(Cli({"lrange", "src", "todo", "0", "-1"}).out, "zero\none\ntwo\nthree\n");
+  EXPECT_EQ(Cli({"lock-acquire", "src", "deploy", "--owner", "c"}).out, "3\n") << "the next token is above the old";
+  EXPECT_EQ(Json({"queue-pop", "src", "jobs"})["payload"], "first") << "in flight and delayed stay invisible";
+}
+
+TEST_P(CliTest, ImportTwiceGivesTheSameStore) {
+  std::string origin = "sqlite:" + dir_.File("origin.db");
+  WriteOneOfEverything(origin);
+  std::string dump = Kvstore(origin, {"export", "src"}).out;
+  ASSERT_EQ(Cli({"import"}, {.stdin_data = dump}).exit_code, 0);
+  ASSERT_EQ(Cli({"import"}, {.stdin_data = dump}).exit_code, 0);
+  EXPECT_EQ(Comparable(Cli({"export", "src"}).out), Comparable(dump));
+  EXPECT_EQ(Cli({"scard", "src", "tags"}).out, "3\n");
+  EXPECT_EQ(Cli({"llen", "src", "todo"}).out, "4\n");
+}
+
+TEST_P(CliTest, ImportModesReplaceObjectsTablesOrNothing) {
+  std::string dump =
+      "{\"table\":\"tbl\",\"type\":\"table\"}\n"
+      "{\"table\":\"tbl\",\"type\":\"key\",\"key\":\"a\",\"value\":\"imported\"}\n"
+      "{\"table\":\"tbl\",\"type\":\"set\",\"set\":\"s\"}\n"
+      "{\"table\":\"tbl\",\"type\":\"member\",\"set\":\"s\",\"member\":\"m1\"}\n";
+  auto reset = [&] {
+    ASSERT_EQ(Cli({"set", "tbl", "a", "mine"}).exit_code, 0);
+    ASSERT_EQ(Cli({"set", "tbl", "other", "kept?"}).exit_code, 0);
+    ASSERT_EQ(Cli({"sadd", "tbl", "s", "old1", "old2"}).exit_code, 0);
+  };
+  reset();
+  ASSERT_EQ(Cli({"import", "--if-not-exists"}, {.stdin_data = dump}).out, "0 written\n");
+  EXPECT_EQ(Cli({"get", "tbl", "a"}).out, "mine");
+  EXPECT_EQ(Cli({"smembers", "tbl", "s"}).out, "old1\nold2\n");
+
+  ASSERT_EQ(Cli({"import"}, {.stdin_data = dump}).exit_code, 0);
+  EXPECT_EQ(Cli({"get", "tbl", "a"}).out, "imported");
+  EXPECT_EQ(Cli({"smembers", "tbl", "s"}).out, "m1\n") << "the set is replaced whole";
+  EXPECT_EQ(Cli({"scard", "tbl", "s"}).out, "1\n");
+  EXPECT_EQ(Cli({"get", "tbl", "other"}).out, "kept?") << "what the import does not name is left alone";
+
+  reset();
+  ASSERT_EQ(Cli({"import", "--replace"}, {.stdin_data = dump}).exit_code, 0);
+  EXPECT_EQ(Cli({"get", "tbl", "other"}).exit_code, 1) << "--replace empties the table first";
+  EXPECT_EQ(Cli({"get", "tbl", "a"}).out, "imported");
+  ExpectFailure({"import", "--replace", "--if-not-exists"}, 2, "excludes");
+}
+
+TEST_P(CliTest, BadImportsSayWhereAndHowFarTheyGot) {
+  std::string good = "{\"table\":\"tbl\",\"type\":\"key\",\"key\":\"a\",\"value\":\"1\"}\n";
+  RunResult malformed = Cli({"import"}, {.stdin_data = good + good + "{\"table\": nope}\n" + good});
+  EXPECT_EQ(malformed.exit_code, 2);
+  EXPECT_NE(malformed.err.find("line 3: malformed JSON"), std::string::npos) << malformed.err;
+  EXPECT_NE(malformed.err.find("2 records written before it"), std::string::npos) << malformed.err;
+  RunResult unknown = Cli({"import"}, {.stdin_data = R"({"table":"tbl","type":"keys","key":"a"})"});
+  EXPECT_NE(unknown.err.find("line 1: unknown record type 'keys'"), std::string::npos) << unknown.err;
+  RunResult typo = Cli({"import"}, {.stdin_data = R"({"table":"tbl","type":"key","key":"a","value":"1","tll":5})"});
+  EXPECT_NE(typo.err.find("unknown field 'tll'"), std::string::npos) << typo.err;
+  RunResult newer = Cli({"import"}, {.stdin_data = "{\"kvstore_export\":2}\n" + good});
+  EXPECT_EQ(newer.exit_code, 2);
+  EXPECT_NE(newer.err.find("newer than this kvstore reads"), std::string::npos) << newer.err;
+  EXPECT_EQ(Cli({"get", "tbl", "a"}).exit_code, 1) << "nothing read past a newer header";
+  RunResult orphan = Cli({"import"}, {.stdin_data = R"({"table":"tbl","type":"member","set":"s","member":"m"})"});
+  EXPECT_EQ(orphan.exit_code, 2);
+  EXPECT_NE(orphan.err.find("does not follow its set record"), std::string::npos) << orphan.err;
+  RunResult bad_table = Cli({"import"}, {.stdin_data = R"({"table":"x","type":"table"})"});
+  EXPECT_EQ(bad_table.exit_code, 2);
+  EXPECT_NE(bad_table.err.find("line 1: table name"), std::string::npos) << bad_table.err;
+  ExpectFailure({"import", "--file", dir_.File("missing.jsonl")}, 2, "cannot read import file");
+  ExpectFailure({"export", "ghost"}, 2, "table 'ghost' does not exist");
+}
+
+}  // namespace
+}  // namespace kvstore::testing
