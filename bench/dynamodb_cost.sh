@@ -75,6 +75,11 @@ row "batch-get (3 keys)" batch-get "$t" a b c
 printf '{"key":"b%d","value":"v"}\n' $(seq 25) > /tmp/kvstore-cost-batch.jsonl
 row "batch-set (25 entries)" batch-set "$t" --file /tmp/kvstore-cost-batch.jsonl
 row "query --type kv" query "$t" --type kv
+row "info costs (1 table)" info "$t"
+row "export costs (the table so far: 27 records)" export "$t"
+"$kv" --store "$KVSTORE_COST_STORE" export "$t" | sed "s/\"table\":\"$t\"/\"table\":\"${t}3\"/" > /tmp/kvstore-cost-export.jsonl
+row "import of that export (a new table)" import --file /tmp/kvstore-cost-export.jsonl
+"$kv" --store "$KVSTORE_COST_STORE" drop-table "${t}3" > /dev/null
 row "list-tables (1 table)" list-tables
 row "create-table" create-table "${t}2"
 row "drop-table" drop-table "${t}2"
