@@ -9,12 +9,22 @@
 #define KVSTORE_COUNTER_H_
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
+#include "kvstore/clock.h"
 #include "kvstore/status.h"
 #include "kvstore/store.h"
 
 namespace kvstore {
+
+struct AddOptions {
+  // Expire the counter this long from now if it has no expiry yet (a new
+  // counter, or one without); an expiry it has is never pushed back. That is
+  // Redis's INCR + EXPIRE NX: a fixed window from the first hit, so a busy
+  // counter still resets. Must be > 0. Default: the expiry is left as it is.
+  std::optional<Millis> ttl{};
+};
 
 class Counters {
  public:
@@ -23,7 +33,7 @@ class Counters {
   // Adds delta (which may be negative) and returns the new value.
   // WrongType when the name holds a plain value; OutOfRange when the result
   // would not fit in 64 bits. Either way nothing changes.
-  Result<int64_t> Add(std::string_view name, int64_t delta);
+  Result<int64_t> Add(std::string_view name, int64_t delta, const AddOptions& options = {});
 
   // The current value; 0 for a missing counter. WrongType for a plain value.
   Result<int64_t> Get(std::string_view name);

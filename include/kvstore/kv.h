@@ -12,6 +12,7 @@
 #define KVSTORE_KV_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -80,6 +81,27 @@ class KeyValue {
   // Keys in byte order with what they hold. Reads in proportion to what it
   // returns, whatever the size of the table.
   Result<std::vector<Entry>> List(const ListOptions& options = {});
+
+  // Time to live of a key or counter: the time left, or nullopt when it
+  // never expires. NotFound when it does not exist.
+  Result<std::optional<Millis>> Ttl(std::string_view key);
+  // Makes a key or counter expire `ttl` from now (> 0), or never (Persist).
+  // NotFound when it does not exist (nothing written), as Redis answers 0.
+  Status Expire(std::string_view key, Millis ttl);
+  Status Persist(std::string_view key);
+
+  // Sets a plain value (as Set) and returns what the key held before: its
+  // value, a counter's number in decimal, or nullopt when it did not exist.
+  // Atomic: no other write lands between the read and the write.
+  Result<std::optional<std::string>> GetSet(std::string_view key, std::string_view value,
+                                            const SetOptions& options = {});
+
+  // Deletes every key and counter whose name starts with `prefix` (which
+  // may be empty: all of them), a page of 500 at a time, each page one
+  // request batch; returns how many. Not atomic: a key written meanwhile may
+  // or may not be deleted. `progress(deleted)` is called after each page.
+  Result<int64_t> DeletePrefix(std::string_view prefix,
+                               const std::function<void(int64_t)>& progress = nullptr);
 
  private:
   Table table_;

@@ -55,6 +55,13 @@ Result<Millis> ParseSeconds(std::string_view flag, std::string_view text) {
   return Millis(millis);
 }
 
+Result<std::optional<Millis>> OptionalSeconds(std::string_view flag, std::string_view text) {
+  if (text.empty()) return std::optional<Millis>();
+  auto parsed = ParseSeconds(flag, text);
+  if (!parsed.ok()) return parsed.status();
+  return std::optional<Millis>(*parsed);
+}
+
 Result<Millis> SecondsOr(std::string_view flag, std::string_view text, Millis fallback) {
   if (text.empty()) return fallback;
   return ParseSeconds(flag, text);

@@ -4,6 +4,7 @@
 #define KVSTORE_CLI_ARGS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,9 @@ Result<Millis> ParseSeconds(std::string_view flag, std::string_view text);
 
 // ParseSeconds for an optional flag: `fallback` when the text is empty.
 Result<Millis> SecondsOr(std::string_view flag, std::string_view text, Millis fallback);
+// ParseSeconds for an optional flag with no default (--ttl): nullopt when
+// the text is empty.
+Result<std::optional<Millis>> OptionalSeconds(std::string_view flag, std::string_view text);
 
 // A signed 64-bit decimal integer, nothing else.
 Result<int64_t> ParseInt64(std::string_view flag, std::string_view text);

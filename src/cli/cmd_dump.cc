@@ -10,6 +10,7 @@
 
 #include "cli/command.h"
 #include "cli/export_format.h"
+#include "cli/progress.h"
 #include "kvstore/dump.h"
 
 namespace kvstore::cli {
@@ -55,9 +56,11 @@ Status RunExport(Invocation& inv, const DumpArgs& args) {
   // prints nothing on stdout.
   std::string header = HeaderLine((*store)->stats().backend, inv.NowMillis());
   int64_t records = 0;
+  Progress progress("export", "records");
   Status st = Export(**store, args.tables, [&](const DumpRecord& record) {
     if (records++ == 0) out.Line(header);
     out.Line(RecordLine(record));
+    progress.Update(records);
     return Status::Ok();
   });
   if (st.ok() && records == 0) out.Line(header);
@@ -78,10 +81,20 @@ Result<std::unique_ptr<std::istream>> OpenInput(const std::string& path) {
   return std::unique_ptr<std::istream>(std::move(in));
 }
 
+// The size of the input when it is a regular file, for the time left.
+int64_t InputSize(const std::string& path) {
+  struct stat st;
+  return path != "-" && stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : 0;
+}
+
 // Adds every line's record; the Status names the line that failed.
-Status ImportLines(std::istream& in, Importer& importer) {
+Status ImportLines(std::istream& in, int64_t size, Importer& importer) {
+  Progress progress("import", "records written");
   std::string line;
+  int64_t consumed = 0;
   for (int64_t number = 1; std::getline(in, line); ++number) {
+    consumed += static_cast<int64_t>(line.size()) + 1;
+    progress.Update(importer.written(), size > 0 ? static_cast<double>(consumed) / static_cast<double>(size) : -1);
     std::string where = "line " + std::to_string(number) + ": ";
     if (line.size() > kMaxLine) return Status::InvalidArgument(where + "longer than 1 MiB");
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
@@ -105,7 +118,13 @@ Status RunImport(Invocation& inv, const DumpArgs& args) {
                     : args.if_not_exists ? ImportMode::kIfNotExists
                                          : ImportMode::kReplaceObjects;
   Importer importer(**store, mode);
-  Status st = ImportLines(**in, importer);
+  Status st = ImportLines(**in, InputSize(args.file), importer);
+  // What came before a bad line is good: write it, so the count below is
+  // what the store holds and a rerun after the fix has less to do.
+  if (st.Is(Status::Code::kInvalidArgument)) {
+    Status flushed = importer.Finish();
+    if (!flushed.ok()) st = flushed;
+  }
   if (!st.ok()) {
     return st.WithMessage(st.message() + "; " + std::to_string(importer.written()) +
                           " records written before it (running the import again completes it)");

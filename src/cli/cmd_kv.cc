@@ -1,6 +1,7 @@
-// set, get, exists, delete, list.
+// set, get, exists, delete, list, ttl, expire, persist, getset.
 #include "cli/args.h"
 #include "cli/command.h"
+#include "cli/progress.h"
 #include "kvstore/kv.h"
 #include "kvstore/limits.h"
 
@@ -19,6 +20,8 @@ struct KvArgs {
   std::string limit;
   std::string after;
   bool has_after = false;
+  bool has_prefix = false;
+  std::string seconds;
 };
 
 const char* KindName(KeyKind kind) { return kind == KeyKind::kCounter ? "counter" : "kv"; }
@@ -42,11 +45,9 @@ Status RunSet(Invocation& inv, const KvArgs& args) {
   auto value = ValueOrStdin("value", args.value, kMaxValue);
   if (!value.ok()) return value.status();
   SetOptions options;
-  if (!args.ttl.empty()) {
-    auto ttl = ParseSeconds("--ttl", args.ttl);
-    if (!ttl.ok()) return ttl.status();
-    options.ttl = *ttl;
-  }
+  auto ttl = OptionalSeconds("--ttl", args.ttl);
+  if (!ttl.ok()) return ttl.status();
+  options.ttl = *ttl;
   options.if_not_exists = args.if_not_exists;
   if (args.has_if_value) options.if_value = args.if_value;
   auto table = inv.table(args.table);
@@ -84,9 +85,26 @@ Status RunExists(Invocation& inv, const KvArgs& args) {
   return st;
 }
 
+// delete --prefix: pages of keys, one batch each; the count at the end.
+Status RunDeletePrefix(Invocation& inv, const KvArgs& args, Table& table) {
+  inv.NoDefaultTimeout();
+  Progress progress("delete --prefix", "keys deleted");
+  auto deleted = KeyValue(table).DeletePrefix(args.prefix, [&](int64_t n) { progress.Update(n); });
+  if (!deleted.ok()) return deleted.status();
+  if (inv.json()) {
+    inv.out().Document({{"deleted", *deleted}});
+  } else {
+    inv.out().Line(std::to_string(*deleted) + " deleted");
+  }
+  return Status::Ok();
+}
+
 Status RunDelete(Invocation& inv, const KvArgs& args) {
+  if (args.has_prefix == !args.key.empty()) return Status::InvalidArgument("give either a KEY or --prefix PREFIX");
+  if (args.has_prefix && args.has_if_value) return Status::InvalidArgument("--if-value applies to one KEY, not --prefix");
   auto table = inv.table(args.table);
   if (!table.ok()) return table.status();
+  if (args.has_prefix) return RunDeletePrefix(inv, args, *table);
   DeleteOptions options;
   if (args.has_if_value) options.if_value = args.if_value;
   return PrintDone(inv.out(), KeyValue(*table).Delete(args.key, options), "key", args.key, "deleted");
@@ -112,6 +130,91 @@ Status RunList(Invocation& inv, const KvArgs& args) {
     for (const Entry& e : *entries) inv.out().Line(e.key);
   }
   return Status::Ok();
+}
+
+Status RunTtl(Invocation& inv, const KvArgs& args) {
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  auto ttl = KeyValue(*table).Ttl(args.key);
+  if (!ttl.ok()) return ttl.status();
+  if (inv.json()) {
+    Json doc;
+    PutBytes(doc, "key", args.key);
+    doc["ttl"] = *ttl ? Json(static_cast<double>((*ttl)->count()) / 1000.0) : Json(nullptr);
+    inv.out().Document(doc);
+  } else {
+    // Whole seconds, rounded up: 0 would read as "expired".
+    inv.out().Line(*ttl ? std::to_string(((*ttl)->count() + 999) / 1000) : "no expiry");
+  }
+  return Status::Ok();
+}
+
+Status RunExpire(Invocation& inv, const KvArgs& args, bool persist) {
+  std::optional<Millis> ttl;
+  if (!persist) {
+    auto parsed = ParseSeconds("SECONDS", args.seconds);
+    if (!parsed.ok()) return parsed.status();
+    ttl = *parsed;
+  }
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  KeyValue kv(*table);
+  return PrintDone(inv.out(), persist ? kv.Persist(args.key) : kv.Expire(args.key, *ttl), "key", args.key, "ok");
+}
+
+Status RunGetSet(Invocation& inv, const KvArgs& args) {
+  auto value = ValueOrStdin("value", args.value, kMaxValue);
+  if (!value.ok()) return value.status();
+  SetOptions options;
+  auto ttl = OptionalSeconds("--ttl", args.ttl);
+  if (!ttl.ok()) return ttl.status();
+  options.ttl = *ttl;
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  auto old = KeyValue(*table).GetSet(args.key, *value, options);
+  if (!old.ok()) return old.status();
+  if (inv.json()) {
+    Json doc;
+    PutBytes(doc, "key", args.key);
+    if (*old) PutBytes(doc, "old_value", **old);
+    else doc["old_value"] = nullptr;
+    inv.out().Document(doc);
+  } else if (*old) {
+    inv.out().Raw(**old);
+  }
+  if (!*old) {
+    inv.MarkAnswered();
+    return Status::NotFound("key " + args.key + " did not exist (it is set now)");
+  }
+  return Status::Ok();
+}
+
+// ttl, expire, persist, getset.
+void AddExpiryCommands(CommandSet& commands, const std::shared_ptr<KvArgs>& args, const std::function<Setup(Setup)>& table_and_key) {
+  commands.Add("ttl",
+               {Group::kKeys, "Print the whole seconds a key or counter has left, or \"no expiry\"", "kvstore ttl app session:42",
+                "the key does not exist"},
+               [args](Invocation& inv) { return RunTtl(inv, *args); }, table_and_key({}));
+  commands.Add("expire",
+               {Group::kKeys, "Make a key or counter expire after SECONDS", "kvstore expire app session:42 3600",
+                "the key does not exist (nothing written)"},
+               [args](Invocation& inv) { return RunExpire(inv, *args, /*persist=*/false); },
+               table_and_key([args](CLI::App& cmd) {
+                 cmd.add_option("SECONDS", args->seconds, "seconds from now (decimals allowed)")->required();
+               }));
+  commands.Add("persist",
+               {Group::kKeys, "Make a key or counter never expire", "kvstore persist app session:42",
+                "the key does not exist"},
+               [args](Invocation& inv) { return RunExpire(inv, *args, /*persist=*/true); }, table_and_key({}));
+  commands.Add("getset",
+               {Group::kKeys, "Set a key and print the value it held", "old=$(kvstore getset app config v3)",
+                "the key did not exist before (it is set now; nothing printed)"},
+               [args](Invocation& inv) { return RunGetSet(inv, *args); },
+               table_and_key([args](CLI::App& cmd) {
+                 cmd.add_option("VALUE", args->value, "the new value; - reads it from stdin")->required();
+                 cmd.add_option("--ttl", args->ttl, "expire the key after this many seconds")->type_name("SECONDS");
+               }));
+
 }
 
 }  // namespace
@@ -147,13 +250,19 @@ void AddKvCommands(CommandSet& commands) {
                [args](Invocation& inv) { return RunExists(inv, *args); }, table_and_key({}));
 
   commands.Add("delete",
-               {Group::kKeys, "Delete a key", "kvstore delete app greeting\nkvstore delete app config --if-value v2",
+               {Group::kKeys, "Delete a key, or every key with a prefix",
+                "kvstore delete app greeting\nkvstore delete app config --if-value v2\nkvstore delete app --prefix tmp:",
                 "the key did not exist, or --if-value did not hold"}, [args](Invocation& inv) { return RunDelete(inv, *args); },
-               table_and_key([args](CLI::App& cmd) {
+               [args](CLI::App& cmd) {
+                 cmd.add_option("TABLE", args->table, "table name")->required();
+                 cmd.add_option("KEY", args->key, "key: 1-512 bytes of UTF-8");
                  cmd.add_option("--if-value", args->if_value, "delete only if the key holds this value")
                      ->type_name("VALUE")
                      ->each([args](const std::string&) { args->has_if_value = true; });
-               }));
+                 cmd.add_option("--prefix", args->prefix, "delete every key and counter starting with this; prints how many")
+                     ->type_name("PREFIX")
+                     ->each([args](const std::string&) { args->has_prefix = true; });
+               });
 
   commands.Add("list",
                {Group::kKeys, "List keys in byte order", "kvstore list app --prefix user: --limit 100", ""}, [args](Invocation& inv) { return RunList(inv, *args); },
@@ -165,6 +274,7 @@ void AddKvCommands(CommandSet& commands) {
                      ->type_name("KEY")
                      ->each([args](const std::string&) { args->has_after = true; });
                });
+  AddExpiryCommands(commands, args, table_and_key);
 }
 
 }  // namespace kvstore::cli

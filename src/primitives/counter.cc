@@ -38,12 +38,16 @@ Condition CanAdd(int64_t delta) {
 
 }  // namespace
 
-Result<int64_t> Counters::Add(std::string_view name, int64_t delta) {
+Result<int64_t> Counters::Add(std::string_view name, int64_t delta, const AddOptions& options) {
   KVSTORE_RETURN_IF_ERROR(storage::ValidateName("counter name", name));
+  if (options.ttl) KVSTORE_RETURN_IF_ERROR(storage::ValidateTtl("ttl", *options.ttl));
   std::vector<storage::Action> actions = {
       storage::Action::Set(Attr::kKind, std::string(layout::kKindCounter)),
       storage::Action::Add(Attr::kNumber, delta),
   };
+  if (options.ttl) {
+    actions.push_back(storage::Action::SetIfAbsent(Attr::kExpiresAt, table_.clock().NowMillis() + options.ttl->count()));
+  }
   Condition condition = Condition::AnyOf({Condition::NotExists(), CanAdd(delta)});
   auto outcome = table_.engine().Update(table_.name(), layout::KeyOf(name), actions, condition);
   if (!outcome.ok()) return outcome.status();

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_set>
 
 #include "primitives/layout.h"
 #include "storage/engine.h"
@@ -351,6 +352,13 @@ class Importer::Impl {
       written_ += put->applied ? 1 : 0;
       return Status::Ok();
     }
+    // DynamoDB refuses a batch naming one key twice: the later write goes
+    // in the next batch, so the last one in the file wins.
+    std::string key = op.item.key.partition + '\0' + op.item.key.sort;
+    if (!pending_keys_.insert(key).second) {
+      KVSTORE_RETURN_IF_ERROR(Flush());
+      pending_keys_.insert(std::move(key));
+    }
     pending_.push_back(std::move(op));
     return pending_.size() >= kImportBatch ? Flush() : Status::Ok();
   }
@@ -362,6 +370,7 @@ class Importer::Impl {
     written_ += std::count_if(pending_.begin(), pending_.end(),
                               [](const WriteOp& op) { return op.type == WriteOp::Type::kPut; });
     pending_.clear();
+    pending_keys_.clear();
     return Status::Ok();
   }
 
@@ -371,6 +380,7 @@ class Importer::Impl {
   std::set<std::string> emptied_;
   std::optional<OpenObject_> open_;
   std::vector<WriteOp> pending_;
+  std::unordered_set<std::string> pending_keys_;  // of the puts in pending_
   int64_t written_ = 0;
 };
 

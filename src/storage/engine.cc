@@ -238,7 +238,8 @@ Item ApplyToAbsent(const Key& key, const std::vector<Action>& actions) {
   item.key = key;
   for (const Action& a : actions) {
     switch (a.op) {
-      case Action::Op::kSet: item.Set(a.attr, a.value); break;
+      case Action::Op::kSet:
+      case Action::Op::kSetIfAbsent: item.Set(a.attr, a.value); break;
       case Action::Op::kAdd: {
         AttrValue current = item.Get(a.attr);
         const int64_t* base = std::get_if<int64_t>(&current);

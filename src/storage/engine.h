@@ -111,6 +111,7 @@ struct Action {
     kSet,     // attr = value
     kAdd,     // number attr += value (a missing attr counts as 0)
     kRemove,  // attr becomes absent
+    kSetIfAbsent,  // attr = value only when the attr is absent (a new item's TTL)
   };
   Op op = Op::kSet;
   Attr attr = Attr::kValue;
@@ -119,6 +120,7 @@ struct Action {
   static Action Set(Attr attr, AttrValue value) { return {Op::kSet, attr, std::move(value)}; }
   static Action Add(Attr attr, int64_t delta) { return {Op::kAdd, attr, delta}; }
   static Action Remove(Attr attr) { return {Op::kRemove, attr, {}}; }
+  static Action SetIfAbsent(Attr attr, AttrValue value) { return {Op::kSetIfAbsent, attr, std::move(value)}; }
 };
 
 // The outcome of a conditional single-item write.

@@ -1,5 +1,6 @@
 // export and import: every type survives a round trip, within a store and
 // across stores (the embedded store -> the test's store -> the embedded store).
+#include <fstream>
 #include <regex>
 #include <sstream>
 
@@ -125,10 +126,12 @@ TEST_P(CliTest, BadImportsSayWhereAndHowFarTheyGot) {
   EXPECT_NE(unknown.err.find("line 1: unknown record type 'keys'"), std::string::npos) << unknown.err;
   RunResult typo = Cli({"import"}, {.stdin_data = R"({"table":"tbl","type":"key","key":"a","value":"1","tll":5})"});
   EXPECT_NE(typo.err.find("unknown field 'tll'"), std::string::npos) << typo.err;
-  RunResult newer = Cli({"import"}, {.stdin_data = "{\"kvstore_export\":2}\n" + good});
+  EXPECT_EQ(Cli({"get", "tbl", "a"}).out, "1") << "the lines before the bad one were written, as it said";
+  std::string other = "{\"table\":\"tbl\",\"type\":\"key\",\"key\":\"b\",\"value\":\"1\"}\n";
+  RunResult newer = Cli({"import"}, {.stdin_data = "{\"kvstore_export\":2}\n" + other});
   EXPECT_EQ(newer.exit_code, 2);
   EXPECT_NE(newer.err.find("newer than this kvstore reads"), std::string::npos) << newer.err;
-  EXPECT_EQ(Cli({"get", "tbl", "a"}).exit_code, 1) << "nothing read past a newer header";
+  EXPECT_EQ(Cli({"get", "tbl", "b"}).exit_code, 1) << "nothing read past a newer header";
   RunResult orphan = Cli({"import"}, {.stdin_data = R"({"table":"tbl","type":"member","set":"s","member":"m"})"});
   EXPECT_EQ(orphan.exit_code, 2);
   EXPECT_NE(orphan.err.find("does not follow its set record"), std::string::npos) << orphan.err;
@@ -137,6 +140,27 @@ TEST_P(CliTest, BadImportsSayWhereAndHowFarTheyGot) {
   EXPECT_NE(bad_table.err.find("line 1: table name"), std::string::npos) << bad_table.err;
   ExpectFailure({"import", "--file", dir_.File("missing.jsonl")}, 2, "cannot read import file");
   ExpectFailure({"export", "ghost"}, 2, "table 'ghost' does not exist");
+}
+
+TEST_P(CliTest, ProgressOnATerminalOnlyNeverOnAPipe) {
+  if (!OnSqlite()) GTEST_SKIP() << "the same code on both stores; 60,000 writes are quick only here";
+  if (RunProcess({"sh", "-c", "command -v script"}).exit_code != 0) GTEST_SKIP() << "script(1) is not installed";
+  std::string file = dir_.File("many.jsonl");
+  {
+    std::ofstream out(file);
+    for (int n = 0; n < 60000; ++n) out << R"({"table":"tbl","type":"key","key":"k)" << n << R"(","value":"v"})" << "\n";
+  }
+  RunResult piped = Cli({"import", "--file", file});
+  EXPECT_EQ(piped.exit_code, 0) << piped.err;
+  EXPECT_EQ(piped.err, "") << "nothing but the answer when stderr is not a terminal";
+  EXPECT_EQ(piped.out, "60000 written\n");
+  // script(1) gives the command a pseudo-terminal.
+  std::string command = std::string(KVSTORE_BIN) + " --store '" + store_ + "' import --file '" + file + "' --replace";
+  RunResult on_tty = RunProcess({"script", "-qefc", command, "/dev/null"});
+  EXPECT_EQ(on_tty.exit_code, 0) << on_tty.out;
+  EXPECT_NE(on_tty.out.find("\033[Kimport: "), std::string::npos) << on_tty.out.substr(0, 300);
+  EXPECT_NE(on_tty.out.find(" left"), std::string::npos) << "a file's size gives the time left";
+  EXPECT_NE(on_tty.out.find("\r\033[K60000 written"), std::string::npos) << "the line is cleared before the answer";
 }
 
 }  // namespace

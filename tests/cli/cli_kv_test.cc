@@ -150,5 +150,43 @@ TEST_P(CliTest, VerboseCountsRequestsAndNeverPrintsSecrets) {
   }
 }
 
+TEST_P(CliTest, TtlExpirePersistGetsetAndDeletePrefix) {
+  ASSERT_EQ(Cli({"set", "tbl", "k", "v"}).exit_code, 0);
+  EXPECT_EQ(Cli({"ttl", "tbl", "k"}).out, "no expiry\n");
+  EXPECT_EQ(Json({"ttl", "tbl", "k"})["ttl"], nullptr);
+  EXPECT_EQ(Cli({"expire", "tbl", "k", "100"}).out, "OK\n");
+  EXPECT_EQ(Cli({"ttl", "tbl", "k"}).out, "100\n") << "whole seconds, rounded up";
+  EXPECT_GT(Json({"ttl", "tbl", "k"})["ttl"].get<double>(), 99.0);
+  EXPECT_EQ(Cli({"persist", "tbl", "k"}).out, "OK\n");
+  EXPECT_EQ(Cli({"ttl", "tbl", "k"}).out, "no expiry\n");
+  ExpectFailure({"ttl", "tbl", "missing"}, 1, "key 'missing' not found");
+  ExpectFailure({"expire", "tbl", "missing", "5"}, 1, "not found");
+  ExpectFailure({"persist", "tbl", "missing"}, 1, "not found");
+  ExpectFailure({"expire", "tbl", "k", "soon"}, 2, "SECONDS");
+  EXPECT_EQ(Cli({"get", "tbl", "missing"}).exit_code, 1) << "expire wrote nothing";
+
+  EXPECT_EQ(Cli({"inc", "tbl", "hits", "--ttl", "60"}).out, "1\n");
+  EXPECT_EQ(Cli({"inc", "tbl", "hits", "--ttl", "600"}).out, "2\n");
+  EXPECT_EQ(Cli({"ttl", "tbl", "hits"}).out, "60\n") << "an expiry is never pushed back";
+
+  RunResult swapped = Cli({"getset", "tbl", "k", "new"});
+  EXPECT_EQ(swapped.exit_code, 0);
+  EXPECT_EQ(swapped.out, "v");
+  RunResult fresh = Cli({"getset", "tbl", "fresh", "x"});
+  EXPECT_EQ(fresh.exit_code, 1) << "nothing was there (it is set now)";
+  EXPECT_EQ(fresh.out, "");
+  EXPECT_EQ(Cli({"get", "tbl", "fresh"}).out, "x");
+  EXPECT_EQ(Json({"getset", "tbl", "fresh", "y"})["old_value"], "x");
+
+  std::string lines;
+  for (int n = 0; n < 30; ++n) lines += R"({"key":"tmp:)" + std::to_string(n) + R"(","value":"x"})" "\n";
+  ASSERT_EQ(Cli({"batch-set", "tbl", "--file", "-"}, {.stdin_data = lines}).exit_code, 0);
+  EXPECT_EQ(Cli({"delete", "tbl", "--prefix", "tmp:"}).out, "30 deleted\n");
+  EXPECT_EQ(Json({"delete", "tbl", "--prefix", "tmp:"})["deleted"], 0);
+  EXPECT_EQ(Cli({"get", "tbl", "fresh"}).out, "y") << "keys outside the prefix stay";
+  ExpectFailure({"delete", "tbl"}, 2, "give either a KEY or --prefix");
+  ExpectFailure({"delete", "tbl", "k", "--prefix", "t"}, 2, "give either a KEY or --prefix");
+}
+
 }  // namespace
 }  // namespace kvstore::testing

@@ -62,5 +62,20 @@ TEST_P(CounterTest, BadNames) {
 
 KVSTORE_ON_EVERY_STORE(CounterTest);
 
+TEST_P(CounterTest, TtlIsSetWhenTheCounterHasNoneAndNeverPushedBack) {
+  EXPECT_EQ(*counters().Add("hits", 1, {.ttl = Millis(1000)}), 1);
+  clock_->Advance(Millis(600));
+  EXPECT_EQ(*counters().Add("hits", 1, {.ttl = Millis(1000)}), 2) << "a fixed window: the expiry is not pushed back";
+  EXPECT_EQ(*KeyValue(table()).Ttl("hits"), Millis(400));
+  clock_->Advance(Millis(400));
+  EXPECT_EQ(*counters().Get("hits"), 0) << "the window ended";
+  EXPECT_EQ(*counters().Add("hits", 1, {.ttl = Millis(1000)}), 1) << "a new window starts";
+  EXPECT_EQ(*KeyValue(table()).Ttl("hits"), Millis(1000));
+  EXPECT_EQ(*counters().Add("plain", 1), 1);
+  EXPECT_EQ(*counters().Add("plain", 1, {.ttl = Millis(10)}), 2);
+  EXPECT_EQ(*KeyValue(table()).Ttl("plain"), Millis(10)) << "one without an expiry gets one (EXPIRE NX)";
+  EXPECT_TRUE(counters().Add("bad", 1, {.ttl = Millis(0)}).status().Is(Code::kInvalidArgument));
+}
+
 }  // namespace
 }  // namespace kvstore

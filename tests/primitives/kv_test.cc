@@ -155,5 +155,56 @@ TEST_P(KeyValueTest, GetOfACounterGivesItsDecimalValue) {
 
 KVSTORE_ON_EVERY_STORE(KeyValueTest);
 
+TEST_P(KeyValueTest, TtlExpireAndPersistOnKeysAndCounters) {
+  ASSERT_TRUE(kv().Set("k", "v").ok());
+  ASSERT_TRUE(Counters(table()).Add("c", 5).ok());
+  EXPECT_EQ(*kv().Ttl("k"), std::nullopt) << "no expiry";
+  EXPECT_TRUE(kv().Ttl("missing").status().Is(Code::kNotFound));
+  for (const char* key : {"k", "c"}) {
+    ASSERT_TRUE(kv().Expire(key, Millis(2000)).ok()) << key;
+    clock_->Advance(Millis(500));
+    EXPECT_EQ(*kv().Ttl(key), Millis(1500)) << key;
+    ASSERT_TRUE(kv().Persist(key).ok());
+    EXPECT_EQ(*kv().Ttl(key), std::nullopt) << key;
+    ASSERT_TRUE(kv().Expire(key, Millis(100)).ok());
+  }
+  EXPECT_EQ(Counters(table()).Get("c").value(), 5) << "expire keeps the counter's value";
+  clock_->Advance(Millis(100));
+  EXPECT_TRUE(kv().Get("k").status().Is(Code::kNotFound));
+  EXPECT_EQ(*Counters(table()).Get("c"), 0) << "gone at its expiry";
+  EXPECT_TRUE(kv().Expire("k", Millis(10)).Is(Code::kNotFound)) << "an expired key is not revived";
+  EXPECT_TRUE(kv().Persist("k").Is(Code::kNotFound));
+  EXPECT_TRUE(kv().Get("k").status().Is(Code::kNotFound));
+  EXPECT_TRUE(kv().Expire("k", Millis(0)).Is(Code::kInvalidArgument));
+}
+
+TEST_P(KeyValueTest, GetSetReturnsWhatWasThere) {
+  EXPECT_EQ(*kv().GetSet("k", "one"), std::nullopt);
+  EXPECT_EQ(*kv().GetSet("k", "two", {.ttl = Millis(50)}), "one");
+  EXPECT_EQ(kv().Get("k")->value, "two");
+  EXPECT_EQ(kv().Get("k")->expires_at_ms, clock_->NowMillis() + 50);
+  ASSERT_TRUE(Counters(table()).Add("c", 7).ok());
+  EXPECT_EQ(*kv().GetSet("c", "plain"), "7") << "a counter's number, as get gives it";
+  EXPECT_EQ(kv().Get("c")->kind, KeyKind::kValue);
+  clock_->Advance(Millis(50));
+  EXPECT_EQ(*kv().GetSet("k", "three"), std::nullopt) << "an expired key held nothing";
+  EXPECT_TRUE(kv().GetSet("k", "x", {.if_not_exists = true}).status().Is(Code::kInvalidArgument));
+}
+
+TEST_P(KeyValueTest, DeletePrefixDeletesExactlyThoseKeysPageByPage) {
+  for (int n = 0; n < 1100; ++n) ASSERT_TRUE(kv().Set("tmp:" + std::to_string(n), "x").ok());
+  ASSERT_TRUE(kv().Set("tmp", "no colon").ok());
+  ASSERT_TRUE(Counters(table()).Add("tmp:count", 1).ok());
+  ASSERT_TRUE(kv().Set("tmq", "after the prefix").ok());
+  std::vector<int64_t> progress;
+  auto deleted = kv().DeletePrefix("tmp:", [&](int64_t n) { progress.push_back(n); });
+  ASSERT_TRUE(deleted.ok()) << deleted.status().ToString();
+  EXPECT_EQ(*deleted, 1101);
+  EXPECT_EQ(progress.front(), 500) << "in pages of 500";
+  EXPECT_EQ(progress.back(), 1101);
+  EXPECT_EQ(Keys(), (std::vector<std::string>{"tmp", "tmq"}));
+  EXPECT_EQ(*kv().DeletePrefix("nothing-here"), 0);
+}
+
 }  // namespace
 }  // namespace kvstore

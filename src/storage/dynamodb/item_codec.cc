@@ -183,13 +183,16 @@ std::string UpdateExpression(const std::vector<Action>& actions, Expressions& e)
   for (const Action& a : actions) {
     std::string name = e.Name(AttrName(a.attr));
     switch (a.op) {
-      case Action::Op::kSet: {
-        std::string value = e.Value(Encode(a.attr, a.value));
-        sets.push_back(name + " = " + value);
+      case Action::Op::kSet:
+      case Action::Op::kSetIfAbsent: {
+        // if_not_exists(#a, :v): the attribute's own value when it has one.
+        auto set = [&](const std::string& attr, const std::string& value) {
+          sets.push_back(attr + " = " + (a.op == Action::Op::kSet ? value : "if_not_exists(" + attr + ", " + value + ")"));
+        };
+        set(name, e.Value(Encode(a.attr, a.value)));
         if (a.attr == Attr::kExpiresAt) {
           const int64_t* ms = std::get_if<int64_t>(&a.value);
-          std::string ttl = e.Name(kTtlAttr);
-          sets.push_back(ttl + " = " + e.Value(Number(ms ? TtlSeconds(*ms) : 0)));
+          set(e.Name(kTtlAttr), e.Value(Number(ms ? TtlSeconds(*ms) : 0)));
         }
         break;
       }

@@ -98,6 +98,7 @@ SqlBuilder& SqlBuilder::ActionExpr(Attr attr, const std::vector<Action>& actions
     case Action::Op::kSet: return ParamAttr(last->value);
     case Action::Op::kAdd: return Add("coalesce(").Add(col).Add(", 0) + ").ParamAttr(last->value);
     case Action::Op::kRemove: return Add("NULL");
+    case Action::Op::kSetIfAbsent: return Add("coalesce(").Add(col).Add(", ").ParamAttr(last->value).Add(")");
   }
   return Add(col);
 }
