@@ -38,6 +38,11 @@ row "delete t k" delete "$t" k
 row "inc t n" inc "$t" n
 row "dec t n" dec "$t" n
 row "get-counter t n" get-counter "$t" n
+row "inc t w --ttl 60 (a new counter)" inc "$t" w --ttl 60
+row "ttl t n" ttl "$t" n
+row "expire t n 60" expire "$t" n 60
+row "persist t n" persist "$t" n
+row "getset t n v2" getset "$t" n v2
 row "list t --limit 100 (100 keys)" list "$t" --limit 100
 row "lock-acquire" lock-acquire "$t" l --owner a
 row "lock-extend" lock-extend "$t" l --owner a
@@ -75,6 +80,8 @@ row "batch-get (3 keys)" batch-get "$t" a b c
 printf '{"key":"b%d","value":"v"}\n' $(seq 25) > /tmp/kvstore-cost-batch.jsonl
 row "batch-set (25 entries)" batch-set "$t" --file /tmp/kvstore-cost-batch.jsonl
 row "query --type kv" query "$t" --type kv
+printf '{"key":"tmp%d","value":"v"}\n' $(seq 25) | "$kv" --store "$KVSTORE_COST_STORE" batch-set "$t" --file - > /dev/null
+row "delete --prefix tmp (25 keys)" delete "$t" --prefix tmp
 row "info costs (1 table)" info "$t"
 row "export costs (the table so far: 27 records)" export "$t"
 "$kv" --store "$KVSTORE_COST_STORE" export "$t" | sed "s/\"table\":\"$t\"/\"table\":\"${t}3\"/" > /tmp/kvstore-cost-export.jsonl
