@@ -2,9 +2,9 @@
 //
 // GetMany reads up to any number of keys, 100 per store request. SetMany
 // validates every entry first -- one bad entry and nothing is written --
-// then writes them 25 per request (DynamoDB's BatchWriteItem size); each
-// request is applied whole, the batch as a whole is not atomic (use a
-// transaction for that). Safe from many threads and processes at once.
+// then writes them 25 per request on DynamoDB (BatchWriteItem's size), 500 per
+// transaction on the embedded store; each request or transaction is applied
+// whole, the batch as a whole is not atomic (use a transaction for that). Safe from many threads and processes at once.
 // Errors: InvalidArgument (naming the entry), UnknownTable, IoError.
 #ifndef KVSTORE_BATCH_H_
 #define KVSTORE_BATCH_H_
@@ -38,6 +38,10 @@ class Batch {
   // `describe(i)` names entry i in error messages ("line 3").
   Result<size_t> SetMany(const std::vector<BatchEntry>& entries,
                          const std::function<std::string(size_t)>& describe = nullptr);
+
+  // What SetMany checks of each entry before writing any: a valid key,
+  // value and ttl. For callers that check a long input before writing it.
+  static Status Check(const BatchEntry& entry);
 
  private:
   Table table_;

@@ -1,24 +1,17 @@
 // export, import: a store's contents as JSON Lines (docs/export-format.md),
 // streamed both ways so memory stays flat whatever the size.
-#include <sys/stat.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iostream>
 
 #include "cli/command.h"
 #include "cli/export_format.h"
+#include "cli/input_lines.h"
 #include "cli/progress.h"
 #include "kvstore/dump.h"
 
 namespace kvstore::cli {
 namespace {
-
-// A record holds at most a 256 KiB value, base64-encoded: lines longer than
-// this are refused rather than read into memory without end.
-constexpr size_t kMaxLine = 1 << 20;
 
 struct DumpArgs {
   std::vector<std::string> tables;
@@ -69,48 +62,27 @@ Status RunExport(Invocation& inv, const DumpArgs& args) {
   return Status::Ok();
 }
 
-// The input: a file, or stdin for "-".
-Result<std::unique_ptr<std::istream>> OpenInput(const std::string& path) {
-  if (path == "-") return std::unique_ptr<std::istream>(new std::istream(std::cin.rdbuf()));
-  struct stat st;
-  if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-    return Status::InvalidArgument("import file '" + path + "' is a folder, not a file");
-  }
-  auto in = std::make_unique<std::ifstream>(path, std::ios::binary);
-  if (!*in) return Status::InvalidArgument("cannot read import file '" + path + "': " + std::strerror(errno));
-  return std::unique_ptr<std::istream>(std::move(in));
-}
-
-// The size of the input when it is a regular file, for the time left.
-int64_t InputSize(const std::string& path) {
-  struct stat st;
-  return path != "-" && stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : 0;
-}
-
 // Adds every line's record; the Status names the line that failed.
-Status ImportLines(std::istream& in, int64_t size, Importer& importer) {
+Status ImportLines(InputLines& in, Importer& importer) {
   Progress progress("import", "records written");
   std::string line;
-  int64_t consumed = 0;
-  for (int64_t number = 1; std::getline(in, line); ++number) {
-    consumed += static_cast<int64_t>(line.size()) + 1;
-    progress.Update(importer.written(), size > 0 ? static_cast<double>(consumed) / static_cast<double>(size) : -1);
-    std::string where = "line " + std::to_string(number) + ": ";
-    if (line.size() > kMaxLine) return Status::InvalidArgument(where + "longer than 1 MiB");
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    auto record = ParseRecordLine(line, where);
+  while (true) {
+    auto more = in.Next(line);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    progress.Update(importer.written(), in.Fraction());
+    auto record = ParseRecordLine(line, in.Where());
     if (!record.ok()) return record.status();
     if (!*record) continue;  // the header
     Status st = importer.Add(**record);
-    if (!st.ok()) return st.WithMessage(where + st.message());
+    if (!st.ok()) return st.WithMessage(in.Where() + st.message());
   }
-  if (in.bad()) return Status::InvalidArgument(std::string("cannot read the import: ") + std::strerror(errno));
   return importer.Finish();
 }
 
 Status RunImport(Invocation& inv, const DumpArgs& args) {
   inv.NoDefaultTimeout();
-  auto in = OpenInput(args.file);
+  auto in = InputLines::Open("import file", args.file);
   if (!in.ok()) return in.status();
   auto store = inv.store();
   if (!store.ok()) return store.status();
@@ -118,7 +90,7 @@ Status RunImport(Invocation& inv, const DumpArgs& args) {
                     : args.if_not_exists ? ImportMode::kIfNotExists
                                          : ImportMode::kReplaceObjects;
   Importer importer(**store, mode);
-  Status st = ImportLines(**in, InputSize(args.file), importer);
+  Status st = ImportLines(**in, importer);
   // What came before a bad line is good: write it, so the count below is
   // what the store holds and a rerun after the fix has less to do.
   if (st.Is(Status::Code::kInvalidArgument)) {

@@ -1,6 +1,8 @@
 // transaction, batch-get, batch-set: many operations from a file or a list.
 #include "cli/args.h"
 #include "cli/command.h"
+#include "cli/input_lines.h"
+#include "cli/progress.h"
 #include "cli/txn_batch_files.h"
 #include "kvstore/batch.h"
 #include "kvstore/txn.h"
@@ -11,6 +13,9 @@ namespace {
 // A transaction is at most 100 operations of at most 256 KiB each.
 constexpr size_t kMaxTxnFile = 64u << 20;
 constexpr size_t kMaxBatchFile = 1u << 30;
+// Lines of a streamed batch checked and written together (SetMany's own
+// chunk: one SQLite transaction).
+constexpr size_t kLinesPerChunk = 500;
 
 struct TxnBatchArgs {
   std::string table;
@@ -106,15 +111,70 @@ Status RunBatchGet(Invocation& inv, const TxnBatchArgs& args) {
   return Status::Ok();
 }
 
-Status RunBatchSet(Invocation& inv, const TxnBatchArgs& args) {
-  inv.NoDefaultTimeout();
-  auto text = ReadInputFile("batch file", args.file, kMaxBatchFile);
+// One JSON document ("[...]"): read whole, checked whole, then written.
+Result<size_t> SetDocument(Table& table, InputLines& in) {
+  auto text = in.Rest(kMaxBatchFile);
   if (!text.ok()) return text.status();
   auto file = ParseBatchFile(*text);
   if (!file.ok()) return file.status();
+  return Batch(table).SetMany(file->entries, [&](size_t i) { return file->origins[i]; });
+}
+
+// JSON Lines, streamed: memory stays flat. A file is checked whole first,
+// so one bad line writes nothing; stdin cannot be read twice, so each
+// chunk is checked before it is written, and a bad line says how many
+// entries the chunks before it wrote.
+Result<size_t> SetLines(Table& table, InputLines& in) {
+  bool checked_first = in.CanRewind();
+  std::string line;
+  if (checked_first) {
+    for (auto more = in.Next(line); !more.ok() || *more; more = in.Next(line)) {
+      if (!more.ok()) return more.status();
+      auto entry = ParseBatchLine(line, in.Where());
+      if (!entry.ok()) return entry.status();
+      if (Status st = Batch::Check(*entry); !st.ok()) return Status::InvalidArgument(in.Where() + st.message());
+    }
+    KVSTORE_RETURN_IF_ERROR(in.Rewind());
+  }
+  Progress progress("batch-set", "written");
+  std::vector<BatchEntry> chunk;
+  std::vector<std::string> origins;
+  size_t written = 0;
+  auto so_far = [&](const Status& st) {
+    if (written == 0) return st;
+    return st.WithMessage(st.message() + "; " + std::to_string(written) + " entries written before it");
+  };
+  auto write = [&]() -> Status {
+    auto done = Batch(table).SetMany(chunk, [&](size_t i) { return origins[i]; });
+    if (!done.ok()) return so_far(done.status());
+    written += *done;
+    chunk.clear();
+    origins.clear();
+    progress.Update(static_cast<int64_t>(written), in.Fraction());
+    return Status::Ok();
+  };
+  for (auto more = in.Next(line); !more.ok() || *more; more = in.Next(line)) {
+    Status st = more.status();
+    auto entry = st.ok() ? ParseBatchLine(line, in.Where()) : Result<BatchEntry>(st);
+    if (!entry.ok()) return so_far(entry.status());
+    chunk.push_back(std::move(*entry));
+    origins.push_back(in.Where().substr(0, in.Where().size() - 2));
+    if (chunk.size() == kLinesPerChunk) KVSTORE_RETURN_IF_ERROR(write());
+  }
+  KVSTORE_RETURN_IF_ERROR(write());
+  return written;
+}
+
+Status RunBatchSet(Invocation& inv, const TxnBatchArgs& args) {
+  inv.NoDefaultTimeout();
+  auto in = InputLines::Open("batch file", args.file);
+  if (!in.ok()) return in.status();
+  // A JSON array is read whole by SetDocument (peeking consumed only
+  // white space).
+  bool document = (*in)->PeekFirst() == '[';
   auto table = inv.table(args.table);
   if (!table.ok()) return table.status();
-  auto written = Batch(*table).SetMany(file->entries, [&](size_t i) { return file->origins[i]; });
+  auto written = document ? SetDocument(*table, **in) : SetLines(*table, **in);
   if (!written.ok()) return written.status();
   if (inv.json()) {
     inv.out().Document({{"written", *written}});

@@ -200,14 +200,18 @@ Result<BatchFile> ParseBatchFile(std::string_view text) {
     ++line_no;
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
     std::string origin = "line " + std::to_string(line_no);
-    auto doc = ParseJson(line, origin + ": ");
-    if (!doc.ok()) return doc.status();
-    auto entry = ParseEntry(*doc, origin);
+    auto entry = ParseBatchLine(line, origin + ": ");
     if (!entry.ok()) return entry.status();
     file.entries.push_back(std::move(*entry));
     file.origins.push_back(origin);
   }
   return file;
+}
+
+Result<BatchEntry> ParseBatchLine(std::string_view line, const std::string& where) {
+  auto doc = ParseJson(line, where);
+  if (!doc.ok()) return doc.status();
+  return ParseEntry(*doc, where.substr(0, where.size() - 2));
 }
 
 std::vector<std::string> ParseKeyLines(std::string_view text) {

@@ -30,6 +30,8 @@ struct BatchFile {
   std::vector<std::string> origins;  // "line 3" / "entry 3", per entry
 };
 Result<BatchFile> ParseBatchFile(std::string_view text);
+// One line of a JSON Lines batch file; errors begin with `where` ("line 3: ").
+Result<BatchEntry> ParseBatchLine(std::string_view line, const std::string& where);
 
 // One key per line (a trailing \r is dropped; blank lines are skipped).
 std::vector<std::string> ParseKeyLines(std::string_view text);

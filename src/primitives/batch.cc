@@ -2,6 +2,8 @@
 #include "kvstore/batch.h"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_set>
 
 #include "primitives/kv_entry.h"
 #include "primitives/layout.h"
@@ -11,7 +13,10 @@
 namespace kvstore {
 
 using storage::kBatchGetKeys;
-using storage::kBatchWriteOps;
+
+// Writes handed to the engine at once: one SQLite transaction; the DynamoDB
+// engine sends them kBatchWriteOps (25) per BatchWriteItem.
+constexpr size_t kWriteChunk = 500;
 
 Result<std::vector<std::optional<Entry>>> Batch::GetMany(const std::vector<std::string>& keys) {
   for (const std::string& key : keys) KVSTORE_RETURN_IF_ERROR(storage::ValidateName("key", key));
@@ -34,28 +39,44 @@ Result<std::vector<std::optional<Entry>>> Batch::GetMany(const std::vector<std::
   return entries;
 }
 
+Status Batch::Check(const BatchEntry& entry) {
+  KVSTORE_RETURN_IF_ERROR(storage::ValidateName("key", entry.key));
+  KVSTORE_RETURN_IF_ERROR(storage::ValidateValue("value", entry.value));
+  if (entry.ttl) KVSTORE_RETURN_IF_ERROR(storage::ValidateTtl("ttl", *entry.ttl));
+  return Status::Ok();
+}
+
 Result<size_t> Batch::SetMany(const std::vector<BatchEntry>& entries,
                               const std::function<std::string(size_t)>& describe) {
   auto name = [&](size_t i) { return describe ? describe(i) : "entry " + std::to_string(i); };
   for (size_t i = 0; i < entries.size(); ++i) {
-    Status st = storage::ValidateName("key", entries[i].key);
-    if (st.ok()) st = storage::ValidateValue("value", entries[i].value);
-    if (st.ok() && entries[i].ttl) st = storage::ValidateTtl("ttl", *entries[i].ttl);
+    Status st = Check(entries[i]);
     if (!st.ok()) return Status::InvalidArgument(name(i) + ": " + st.message());
   }
   int64_t now = table_.clock().NowMillis();
-  for (size_t start = 0; start < entries.size(); start += kBatchWriteOps) {
-    std::vector<storage::WriteOp> chunk;
-    for (size_t i = start; i < std::min(entries.size(), start + kBatchWriteOps); ++i) {
-      storage::Item item;
-      item.key = layout::KeyOf(entries[i].key);
-      item.kind = std::string(layout::kKindValue);
-      item.value = entries[i].value;
-      if (entries[i].ttl) item.expires_at = now + entries[i].ttl->count();
-      chunk.push_back(storage::WriteOp::Put(std::move(item)));
+  std::vector<storage::WriteOp> chunk;
+  std::unordered_set<std::string_view> keys;  // in `chunk`
+  auto flush = [&] {
+    Status st = chunk.empty() ? Status::Ok() : table_.engine().BatchWrite(table_.name(), chunk);
+    chunk.clear();
+    keys.clear();
+    return st;
+  };
+  for (const BatchEntry& entry : entries) {
+    // DynamoDB refuses a batch naming one key twice: a key seen again goes
+    // in the next batch, so the last entry for it wins, in input order.
+    if (chunk.size() == kWriteChunk || !keys.insert(entry.key).second) {
+      KVSTORE_RETURN_IF_ERROR(flush());
+      keys.insert(entry.key);
     }
-    KVSTORE_RETURN_IF_ERROR(table_.engine().BatchWrite(table_.name(), chunk));
+    storage::Item item;
+    item.key = layout::KeyOf(entry.key);
+    item.kind = std::string(layout::kKindValue);
+    item.value = entry.value;
+    if (entry.ttl) item.expires_at = now + entry.ttl->count();
+    chunk.push_back(storage::WriteOp::Put(std::move(item)));
   }
+  KVSTORE_RETURN_IF_ERROR(flush());
   return entries.size();
 }
 

@@ -82,6 +82,31 @@ TEST_P(CliTest, BatchSetManyEntries) {
   EXPECT_EQ(Json({"query", "tbl", "--type", "kv"}).size(), 1000u);
 }
 
+TEST_P(CliTest, BatchSetStreamsAFileCheckedWholeAndStdinChunkByChunk) {
+  std::string lines;
+  for (int n = 1; n <= 700; ++n) {
+    lines += n == 650 ? std::string("{\"key\": \"\"}\n") : R"({"key":"k)" + std::to_string(n) + R"(","value":"v"})" "\n";
+  }
+  std::string file = dir_.File("bad.jsonl");
+  ASSERT_EQ(RunProcess({"sh", "-c", "cat > '" + file + "'"}, {.stdin_data = lines}).exit_code, 0);
+  RunResult from_file = Cli({"batch-set", "tbl", "--file", file});
+  EXPECT_EQ(from_file.exit_code, 2);
+  EXPECT_NE(from_file.err.find("line 650: "), std::string::npos) << from_file.err;
+  EXPECT_EQ(Cli({"exists", "tbl", "k1"}).exit_code, 1) << "a file is checked whole: nothing written";
+
+  RunResult from_stdin = Cli({"batch-set", "tbl", "--file", "-"}, {.stdin_data = lines});
+  EXPECT_EQ(from_stdin.exit_code, 2);
+  EXPECT_NE(from_stdin.err.find("line 650: "), std::string::npos) << from_stdin.err;
+  EXPECT_NE(from_stdin.err.find("500 entries written before it"), std::string::npos) << from_stdin.err;
+  EXPECT_EQ(Cli({"get", "tbl", "k500"}).out, "v") << "stdin: the chunks before the bad line were written";
+  EXPECT_EQ(Cli({"exists", "tbl", "k501"}).exit_code, 1) << "... and nothing of the bad line's chunk";
+
+  std::string twice = R"({"key":"same","value":"first"})" "\n" R"({"key":"same","value":"last"})" "\n";
+  RunResult dup = Cli({"batch-set", "tbl", "--file", "-"}, {.stdin_data = twice});
+  EXPECT_EQ(dup.exit_code, 0) << dup.err;
+  EXPECT_EQ(Cli({"get", "tbl", "same"}).out, "last") << "one key twice: the last line wins";
+}
+
 TEST_P(CliTest, QueryListsTypesSizesAndTtl) {
   ASSERT_EQ(Cli({"set", "tbl", "k", "12345", "--ttl", "100"}).exit_code, 0);
   ASSERT_EQ(Cli({"inc", "tbl", "n"}).exit_code, 0);
