@@ -69,6 +69,8 @@ Result<CheckpointReport> Store::Checkpoint() { return engine_->Checkpoint(); }
 
 Result<VacuumReport> Store::Vacuum() { return engine_->Vacuum(); }
 
+Result<CheckReport> Store::Check() { return engine_->Check(); }
+
 void Store::SetDeadline(std::optional<Deadline> deadline) { engine_->SetDeadline(deadline); }
 
 Result<Table> Store::OpenTable(std::string_view name) {

@@ -1,6 +1,7 @@
 // Looking after a store as a whole: what it holds (Store::Info) and, on the
 // embedded store, a consistent copy (Backup), folding the write-ahead log into
-// the file (Checkpoint) and giving free space back (Vacuum). Every call is safe
+// the file (Checkpoint), giving free space back (Vacuum) and looking for
+// damage (Check). Every call is safe
 // while other processes keep using the store.
 #ifndef KVSTORE_MAINTENANCE_H_
 #define KVSTORE_MAINTENANCE_H_
@@ -67,6 +68,15 @@ struct VacuumReport {
   // file once (holding other writers back while it does), after which every
   // vacuum gives pages back a few at a time.
   bool rebuilt = false;
+};
+
+struct CheckReport {
+  int64_t items_checked = 0;
+  // What is wrong, one line each, at most 20: SQLite's integrity check
+  // (pages, indexes, the file's structure) and each item whose columns no
+  // longer match its checksum. Empty when the store is intact.
+  std::vector<std::string> problems{};
+  int64_t damaged_items = 0;
 };
 
 }  // namespace kvstore

@@ -51,9 +51,14 @@ class Table {
   // options.overwrite; never the store's own files). Checkpoint folds the
   // write-ahead log into the store file, which then holds every write on its
   // own. Vacuum gives the file's free pages back to the file system.
+  // Check reads the whole file looking for damage.
   Status Backup(std::string_view dest, const BackupOptions& options = {});
   Result<CheckpointReport> Checkpoint();
   Result<VacuumReport> Vacuum();
+  // Reads the whole file: SQLite's integrity check, and every item against
+  // its checksum. Damage is reported, not an error; errors are for a check
+  // that could not run.
+  Result<CheckReport> Check();
 
   const Clock& clock() const { return *clock_; }
   Millis max_clock_skew() const { return max_clock_skew_; }
@@ -113,9 +118,14 @@ class Store {
   // options.overwrite; never the store's own files). Checkpoint folds the
   // write-ahead log into the store file, which then holds every write on its
   // own. Vacuum gives the file's free pages back to the file system.
+  // Check reads the whole file looking for damage.
   Status Backup(std::string_view dest, const BackupOptions& options = {});
   Result<CheckpointReport> Checkpoint();
   Result<VacuumReport> Vacuum();
+  // Reads the whole file: SQLite's integrity check, and every item against
+  // its checksum. Damage is reported, not an error; errors are for a check
+  // that could not run.
+  Result<CheckReport> Check();
 
   const Clock& clock() const { return *clock_; }
 

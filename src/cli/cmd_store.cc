@@ -1,4 +1,6 @@
-// info, backup, checkpoint, vacuum: the store as a whole.
+// info, backup, checkpoint, check, vacuum: the store as a whole.
+#include <cstdio>
+
 #include "cli/command.h"
 #include "kvstore/maintenance.h"
 
@@ -115,6 +117,28 @@ Status RunVacuum(Invocation& inv) {
   return Status::Ok();
 }
 
+Status RunCheck(Invocation& inv) {
+  inv.NoDefaultTimeout();
+  auto store = inv.store();
+  if (!store.ok()) return store.status();
+  auto report = (*store)->Check();
+  if (!report.ok()) return report.status();
+  if (inv.json()) {
+    inv.out().Document({{"ok", report->problems.empty()}, {"items_checked", report->items_checked},
+                        {"damaged_items", report->damaged_items}, {"problems", report->problems}});
+  } else {
+    for (const std::string& problem : report->problems) inv.out().Line(problem);
+  }
+  if (!report->problems.empty()) {
+    inv.MarkAnswered();
+    std::fprintf(stderr, "kvstore: the store is damaged: %zu problem(s)%s; restore it from a backup\n",
+                 report->problems.size(), report->damaged_items > 0 ? " with items" : "");
+    return Status::ConditionFailed("the store is damaged");
+  }
+  if (!inv.json()) inv.out().Line("ok: " + std::to_string(report->items_checked) + " items checked");
+  return Status::Ok();
+}
+
 }  // namespace
 
 void AddStoreCommands(CommandSet& commands) {
@@ -136,6 +160,10 @@ void AddStoreCommands(CommandSet& commands) {
                {Group::kStore, "Fold the embedded store's write-ahead log into its file", "kvstore checkpoint",
                 "another process kept part of the log in use"},
                [](Invocation& inv) { return RunCheckpoint(inv); });
+  commands.Add("check",
+               {Group::kStore, "Look for damage: SQLite's integrity check and every item's checksum", "kvstore check",
+                "damage was found (each problem printed; restore from a backup)"},
+               [](Invocation& inv) { return RunCheck(inv); });
   commands.Add("vacuum", {Group::kStore, "Give the embedded store's free space back to the file system", "kvstore vacuum", ""},
                [](Invocation& inv) { return RunVacuum(inv); });
 }

@@ -273,4 +273,8 @@ Result<VacuumReport> Engine::Vacuum() {
   return EmbeddedOnly("vacuum", "the service reclaims space itself");
 }
 
+Result<CheckReport> Engine::Check() {
+  return EmbeddedOnly("check", "the service checks its own storage");
+}
+
 }  // namespace kvstore::storage

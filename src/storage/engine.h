@@ -275,6 +275,7 @@ class Engine {
   virtual Status Backup(const std::string& dest, const BackupOptions& options);
   virtual Result<CheckpointReport> Checkpoint();
   virtual Result<VacuumReport> Vacuum();
+  virtual Result<CheckReport> Check();
 };
 
 }  // namespace kvstore::storage

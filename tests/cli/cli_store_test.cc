@@ -141,5 +141,59 @@ TEST_P(CliTest, VacuumKeepsEveryWriteOfOthersWritingMeanwhile) {
   EXPECT_EQ(check.out, "ok\n");
 }
 
+TEST_P(CliTest, DamageInsideAValueIsFoundNotReturned) {
+  if (!OnSqlite()) {
+    ExpectFailure({"check"}, 2, "embedded store");
+    return;
+  }
+  ASSERT_EQ(Cli({"set", "tbl", "victim", "-"}, {.stdin_data = std::string(3000, 'A')}).exit_code, 0);
+  ASSERT_EQ(Cli({"set", "tbl", "bystander", "fine"}).exit_code, 0);
+  EXPECT_EQ(Cli({"check"}).out, "ok: 2 items checked\n");
+  ASSERT_EQ(Cli({"checkpoint"}).exit_code, 0);
+  // Overwrite 64 bytes in the middle of the value's run of 'A's.
+  std::string file = dir_.File("store.db");
+  RunResult damaged = RunProcess(
+      {"python3", "-c",
+       "import sys; p = sys.argv[1]; d = bytearray(open(p, 'rb').read()); i = d.find(b'A' * 400) + 200; "
+       "d[i:i + 64] = b'B' * 64; open(p, 'wb').write(d)",
+       file});
+  ASSERT_EQ(damaged.exit_code, 0) << damaged.err;
+  RunResult get = Cli({"get", "tbl", "victim"});
+  EXPECT_EQ(get.exit_code, 3);
+  EXPECT_EQ(get.out, "") << "no wrong bytes";
+  EXPECT_NE(get.err.find("damaged: item 'victim'"), std::string::npos) << get.err;
+  EXPECT_EQ(Cli({"get", "tbl", "bystander"}).out, "fine") << "the rest stays readable";
+  RunResult check = Cli({"check"});
+  EXPECT_EQ(check.exit_code, 1);
+  EXPECT_NE(check.out.find("item 'victim'"), std::string::npos) << check.out;
+  EXPECT_NE(check.err.find("the store is damaged"), std::string::npos) << check.err;
+  EXPECT_EQ(Json({"check"}, 1)["damaged_items"], 1);
+}
+
+TEST_P(CliTest, AStoreOfSchemaOneGainsChecksumsWhenOpened) {
+  if (!OnSqlite()) GTEST_SKIP() << "the embedded store's file format";
+  std::string old = dir_.File("schema1.db");
+  // kvstore 0.2.0's schema, written by hand: what users' stores hold today.
+  RunResult made = RunProcess(
+      {"sqlite3", old,
+       "PRAGMA journal_mode=WAL; "
+       "CREATE TABLE tables (name TEXT PRIMARY KEY, created_at INTEGER NOT NULL) WITHOUT ROWID; "
+       "CREATE TABLE items (tbl TEXT NOT NULL REFERENCES tables(name), pk BLOB NOT NULL, sk BLOB NOT NULL, "
+       "kind BLOB, value BLOB, num INTEGER, owner BLOB, deadline INTEGER, cnt INTEGER, expires_at INTEGER, "
+       "version INTEGER NOT NULL, PRIMARY KEY (tbl, pk, sk)) WITHOUT ROWID; "
+       "CREATE INDEX items_by_expiry ON items(expires_at) WHERE expires_at IS NOT NULL; "
+       "INSERT INTO tables VALUES ('app', 0); "
+       "INSERT INTO items(tbl, pk, sk, kind, value, version) VALUES ('app', X'6b', X'6b', X'6b76', X'6f6c64', 1); "
+       "INSERT INTO items(tbl, pk, sk, kind, num, version) VALUES ('app', X'6b', X'6e', X'636f756e746572', 41, 1); "
+       "PRAGMA user_version = 1;"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  std::string store = "sqlite:" + old;
+  EXPECT_EQ(Kvstore(store, {"get", "tbl", "k"}).exit_code, 2) << "opened: the table is 'app'";
+  EXPECT_EQ(Kvstore(store, {"get", "app", "k"}).out, "old");
+  EXPECT_EQ(Kvstore(store, {"inc", "app", "n"}).out, "42\n");
+  EXPECT_EQ(RunProcess({"sqlite3", old, "PRAGMA user_version"}).out, "2\n");
+  EXPECT_EQ(Kvstore(store, {"check"}).out, "ok: 2 items checked\n");
+}
+
 }  // namespace
 }  // namespace kvstore::testing

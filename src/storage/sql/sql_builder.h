@@ -21,9 +21,12 @@
 
 namespace kvstore::storage::sql {
 
-// The item columns, in the order rows are read back into Items.
+// The item columns, in the order rows are read back into Items, then
+// whether the row's stored checksum still matches its columns (1 or 0; see
+// storage/sqlite/checksum.h).
 inline constexpr const char* kItemColumns =
-    "pk, sk, kind, value, num, owner, deadline, cnt, expires_at, version";
+    "pk, sk, kind, value, num, owner, deadline, cnt, expires_at, version, "
+    "sum IS kv_sum(tbl, pk, sk, kind, value, num, owner, deadline, cnt, expires_at, version)";
 
 class SqlBuilder {
  public:

@@ -10,6 +10,7 @@
 
 #include "storage/engine.h"
 #include "storage/sqlite/sqlite_db.h"
+#include "util/quote.h"
 
 namespace kvstore::storage::sqlite {
 namespace {
@@ -198,6 +199,36 @@ Result<VacuumReport> VacuumStore(sqlite3* db, const std::string& path) {
   auto checkpoint = CheckpointStore(db);
   if (!checkpoint.ok()) return checkpoint.status();
   report.bytes_after = FileSize(path) + FileSize(path + "-wal");
+  return report;
+}
+
+Result<CheckReport> CheckStore(sqlite3* db) {
+  constexpr size_t kMaxProblems = 20;
+  CheckReport report;
+  OneOff integrity(db, "PRAGMA integrity_check(20)");
+  if (!integrity.prepared()) return SqliteError(db, integrity.rc(), "checking the store");
+  int rc;
+  while ((rc = sqlite3_step(integrity.get())) == SQLITE_ROW) {
+    std::string line = integrity.Column(0);
+    if (line != "ok") report.problems.push_back("SQLite: " + line);
+  }
+  if (rc != SQLITE_DONE) {
+    report.problems.push_back(std::string("SQLite: ") + sqlite3_errmsg(db));
+    return report;  // a file too damaged to walk: say so, and stop here
+  }
+  OneOff items(db,
+               "SELECT tbl, pk, sk, sum IS kv_sum(tbl, pk, sk, kind, value, num, owner, deadline, cnt, "
+               "expires_at, version) FROM items");
+  if (!items.prepared()) return SqliteError(db, items.rc(), "checking the store");
+  while ((rc = sqlite3_step(items.get())) == SQLITE_ROW) {
+    ++report.items_checked;
+    if (sqlite3_column_int(items.get(), 3) == 1) continue;
+    if (++report.damaged_items <= static_cast<int64_t>(kMaxProblems)) {
+      report.problems.push_back("table " + Quote(items.Column(0)) + ": item " + Quote(items.Column(2)) +
+                                " (partition " + Quote(items.Column(1)) + ") does not match its checksum");
+    }
+  }
+  if (rc != SQLITE_DONE) report.problems.push_back(std::string("SQLite: ") + sqlite3_errmsg(db));
   return report;
 }
 

@@ -33,6 +33,9 @@ Result<CheckpointReport> CheckpointStore(sqlite3* db);
 // processes' writes go on between batches.
 Result<VacuumReport> VacuumStore(sqlite3* db, const std::string& path);
 
+// PRAGMA integrity_check, then every item's checksum (checksum.h).
+Result<CheckReport> CheckStore(sqlite3* db);
+
 }  // namespace kvstore::storage::sqlite
 
 #endif  // KVSTORE_STORAGE_SQLITE_MAINTENANCE_H_

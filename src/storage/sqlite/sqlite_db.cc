@@ -10,34 +10,41 @@
 #include <memory>
 #include <thread>
 
+#include "storage/sqlite/checksum.h"
+
 namespace kvstore::storage::sqlite {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+// 1: kvstore 0.2.0. 2: items carry a checksum (checksum.h); a store at 1 is
+// upgraded when it is first opened.
+constexpr int kSchemaVersion = 2;
+
+// The columns of `items`, shared by the schema and the upgrade from 1.
+#define KVSTORE_ITEM_COLUMNS                                                              \
+  "(tbl TEXT NOT NULL REFERENCES tables(name), pk BLOB NOT NULL, sk BLOB NOT NULL, "     \
+  "kind BLOB, value BLOB, num INTEGER, owner BLOB, deadline INTEGER, cnt INTEGER, "      \
+  "expires_at INTEGER, version INTEGER NOT NULL, "                                        \
+  "sum INTEGER GENERATED ALWAYS AS "                                                      \
+  "(kv_sum(tbl, pk, sk, kind, value, num, owner, deadline, cnt, expires_at, version)) STORED, " \
+  "PRIMARY KEY (tbl, pk, sk)) WITHOUT ROWID;\n"
+#define KVSTORE_EXPIRY_INDEX \
+  "CREATE INDEX IF NOT EXISTS items_by_expiry ON items(expires_at) WHERE expires_at IS NOT NULL;\n"
 
 // Names and values are always bound parameters (see ARCHITECTURE.md); the
 // only SQL text is fixed, as here.
-constexpr const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS tables (
-  name       TEXT PRIMARY KEY,
-  created_at INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS items (
-  tbl        TEXT NOT NULL REFERENCES tables(name),
-  pk         BLOB NOT NULL,
-  sk         BLOB NOT NULL,
-  kind       BLOB,
-  value      BLOB,
-  num        INTEGER,
-  owner      BLOB,
-  deadline   INTEGER,
-  cnt        INTEGER,
-  expires_at INTEGER,
-  version    INTEGER NOT NULL,
-  PRIMARY KEY (tbl, pk, sk)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS items_by_expiry ON items(expires_at) WHERE expires_at IS NOT NULL;
-)sql";
+constexpr const char* kSchema =
+    "CREATE TABLE IF NOT EXISTS tables (name TEXT PRIMARY KEY, created_at INTEGER NOT NULL) WITHOUT ROWID;\n"
+    "CREATE TABLE IF NOT EXISTS items " KVSTORE_ITEM_COLUMNS KVSTORE_EXPIRY_INDEX;
+
+// Schema 1 -> 2: the items copied into a table with the checksum column
+// (SQLite cannot add a stored generated column in place), in the caller's
+// transaction, so a crash leaves schema 1 whole.
+constexpr const char* kUpgradeFrom1 =
+    "CREATE TABLE items_v2 " KVSTORE_ITEM_COLUMNS
+    "INSERT INTO items_v2(tbl, pk, sk, kind, value, num, owner, deadline, cnt, expires_at, version) "
+    "SELECT tbl, pk, sk, kind, value, num, owner, deadline, cnt, expires_at, version FROM items;\n"
+    "DROP TABLE items;\n"
+    "ALTER TABLE items_v2 RENAME TO items;\n" KVSTORE_EXPIRY_INDEX;
 
 // How long a statement waits for another process's write lock before the
 // command fails with exit 3.
@@ -85,8 +92,25 @@ Status CreateFileIfMissing(const std::string& path) {
   return Status::Ok();
 }
 
-// A fresh file gets WAL mode and the schema. Concurrent openers race safely:
-// the schema is made inside BEGIN IMMEDIATE and only if still missing.
+// The schema, inside BEGIN IMMEDIATE: made on a fresh file (refusing a
+// SQLite database that is something else), upgraded on an older store.
+Status CreateOrUpgrade(sqlite3* db, int64_t version) {
+  if (version == 0) {
+    auto foreign = QueryInt(db,
+                            "SELECT count(*) FROM sqlite_schema "
+                            "WHERE name NOT IN ('tables', 'items', 'items_by_expiry')");
+    if (!foreign.ok()) return foreign.status();
+    if (*foreign > 0) return Status::IoError("the file is a SQLite database but not a kvstore store");
+    KVSTORE_RETURN_IF_ERROR(Exec(db, kSchema, "creating the store"));
+  } else {
+    KVSTORE_RETURN_IF_ERROR(Exec(db, kUpgradeFrom1, "adding checksums to the store"));
+  }
+  return Exec(db, "PRAGMA user_version = 2", "creating the store");
+}
+
+// A fresh file gets WAL mode and the schema, an older store the upgrade.
+// Concurrent openers race safely: the version is read again inside BEGIN
+// IMMEDIATE, and only the first does the work.
 Status InitializeIfNew(sqlite3* db) {
   auto version = QueryInt(db, "PRAGMA user_version");
   if (!version.ok()) return version.status();
@@ -95,21 +119,17 @@ Status InitializeIfNew(sqlite3* db) {
     return Status::IoError("the store was written by a newer kvstore (schema " +
                            std::to_string(*version) + ")");
   }
-  // Free pages stay in the file until `kvstore vacuum` hands them back a few
-  // at a time (maintenance.cc); only an empty file can be set up so.
-  KVSTORE_RETURN_IF_ERROR(Exec(db, "PRAGMA auto_vacuum=INCREMENTAL", "creating the store"));
-  KVSTORE_RETURN_IF_ERROR(Exec(db, "PRAGMA journal_mode=WAL", "switching the store to WAL"));
-  KVSTORE_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE", "creating the store"));
-  auto foreign = QueryInt(db,
-                          "SELECT count(*) FROM sqlite_schema "
-                          "WHERE name NOT IN ('tables', 'items', 'items_by_expiry')");
-  if (!foreign.ok() || *foreign > 0) {
-    Exec(db, "ROLLBACK", "");
-    if (!foreign.ok()) return foreign.status();
-    return Status::IoError("the file is a SQLite database but not a kvstore store");
+  if (*version == 0) {
+    // Free pages stay in the file until `kvstore vacuum` hands them back a
+    // few at a time (maintenance.cc); only an empty file can be set up so.
+    KVSTORE_RETURN_IF_ERROR(Exec(db, "PRAGMA auto_vacuum=INCREMENTAL", "creating the store"));
+    KVSTORE_RETURN_IF_ERROR(Exec(db, "PRAGMA journal_mode=WAL", "switching the store to WAL"));
   }
-  Status st = Exec(db, kSchema, "creating the store");
-  if (st.ok()) st = Exec(db, "PRAGMA user_version = 1", "creating the store");
+  KVSTORE_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE", "creating the store"));
+  version = QueryInt(db, "PRAGMA user_version");
+  Status st = !version.ok() ? version.status()
+              : *version == kSchemaVersion ? Status::Ok()
+                                           : CreateOrUpgrade(db, *version);
   if (st.ok()) return Exec(db, "COMMIT", "creating the store");
   Exec(db, "ROLLBACK", "");
   return st;
@@ -211,7 +231,8 @@ Result<sqlite3*> OpenDatabase(const std::string& path, Durability durability) {
   sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_QPSG, 1, nullptr);
   sqlite3_wal_hook(db, KeepWalShort, new WalState);
 
-  Status st = InitializeIfNew(db);
+  Status st = RegisterChecksum(db);
+  if (st.ok()) st = InitializeIfNew(db);
   if (st.ok()) {
     st = Exec(db,
               durability == Durability::kFull

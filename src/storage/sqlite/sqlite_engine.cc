@@ -141,10 +141,14 @@ class SqliteEngine final : public Engine {
     size_t limit = std::min(std::max<size_t>(request.limit, 1), kMaxPage);
     b.Add(" LIMIT ").Param(static_cast<int64_t>(limit) + 1);
     QueryPage page;
+    Status damaged;
     Status st = ForEachRow(b, "querying", [&](const Statement& row) {
-      page.items.push_back(ReadItem(row, 0));
+      auto item = ReadItem(row, 0);
+      if (item.ok()) page.items.push_back(std::move(*item));
+      else if (damaged.ok()) damaged = item.status();
     });
     if (!st.ok()) return st;
+    if (!damaged.ok()) return damaged;
     if (page.items.size() > limit) {
       page.items.pop_back();
       page.continue_from = page.items.back().key.sort;
@@ -199,6 +203,13 @@ class SqliteEngine final : public Engine {
   Result<VacuumReport> Vacuum() override {
     std::lock_guard lock(mu_);
     return VacuumStore(db_, path_);
+  }
+
+  Result<CheckReport> Check() override {
+    std::lock_guard lock(mu_);
+    ReadSnapshot snapshot(this);  // one state of the file, whoever writes meanwhile
+    KVSTORE_RETURN_IF_ERROR(snapshot.Begin());
+    return CheckStore(db_);
   }
 
   Status BatchWrite(const std::string& table, const std::vector<WriteOp>& ops) override {
@@ -296,11 +307,15 @@ class SqliteEngine final : public Engine {
   Result<std::optional<Item>> WriteReturning(const SqlBuilder& b, int item_column,
                                              bool* live = nullptr) {
     std::optional<Item> item;
+    Status damaged;
     Status st = ForEachRow(b, "writing", [&](const Statement& row) {
       if (live) *live = row.Int(0) != 0;
-      item = ReadItem(row, item_column);
+      auto read = ReadItem(row, item_column);
+      if (read.ok()) item = std::move(*read);
+      else damaged = read.status();
     });
     if (!st.ok()) return st;
+    if (!damaged.ok()) return damaged;
     return item;
   }
 
@@ -344,7 +359,9 @@ class SqliteEngine final : public Engine {
     int rc = stmt->Step();
     if (rc == SQLITE_DONE) return std::optional<Item>();
     if (rc != SQLITE_ROW) return ErrorFor(rc, "reading");
-    return std::optional<Item>(ReadItem(*stmt, 0));
+    auto item = ReadItem(*stmt, 0);
+    if (!item.ok()) return item.status();
+    return std::optional<Item>(std::move(*item));
   }
 
   // The outcome of a write whose condition failed: the current item, if any.

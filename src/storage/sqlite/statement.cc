@@ -1,5 +1,7 @@
 #include "storage/sqlite/statement.h"
 
+#include "util/quote.h"
+
 namespace kvstore::storage::sqlite {
 
 Statement::~Statement() {
@@ -60,7 +62,11 @@ sqlite3_stmt* StatementCache::Get(const std::string& sql, int* rc) {
   return stmt;
 }
 
-Item ReadItem(const Statement& stmt, int first) {
+Result<Item> ReadItem(const Statement& stmt, int first) {
+  if (stmt.Int(first + 10) != 1) {
+    return Status::IoError("the store file is damaged: item " + Quote(stmt.Blob(first + 1)) + " (partition " +
+                           Quote(stmt.Blob(first)) + ") does not match its checksum; run kvstore check");
+  }
   Item item;
   item.key.partition = stmt.Blob(first);
   item.key.sort = stmt.Blob(first + 1);

@@ -64,7 +64,7 @@ class StatementCache {
 
 // Reads an Item from a row whose columns start at `first` in the order of
 // sql::kItemColumns.
-Item ReadItem(const Statement& stmt, int first);
+Result<Item> ReadItem(const Statement& stmt, int first);
 
 }  // namespace kvstore::storage::sqlite
 
