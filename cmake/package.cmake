@@ -29,7 +29,7 @@ execute_process(COMMAND date -u -R -d @${changelog_epoch} OUTPUT_VARIABLE change
 set(KVSTORE_MAINTAINER "kvstore developers <kvstore@users.noreply.github.com>")
 file(WRITE ${PROJECT_BINARY_DIR}/changelog
      "kvstore (${PROJECT_VERSION}) unstable; urgency=medium\n\n"
-     "  * Release ${PROJECT_VERSION}; the project's git history lists every change.\n\n"
+     "  * Release ${PROJECT_VERSION}; CHANGELOG.md says what changed and how to upgrade.\n\n"
      " -- ${KVSTORE_MAINTAINER}  ${changelog_date}\n")
 add_custom_command(OUTPUT ${PROJECT_BINARY_DIR}/changelog.gz
                    COMMAND gzip -9nf < ${PROJECT_BINARY_DIR}/changelog > ${PROJECT_BINARY_DIR}/changelog.gz

@@ -15,7 +15,7 @@
 namespace kvstore::storage::sqlite {
 namespace {
 
-// 1: kvstore 0.2.0. 2: items carry a checksum (checksum.h); a store at 1 is
+// 1: kvstore 0.2.0. 2 (0.3.0): items carry a checksum (checksum.h); a store at 1 is
 // upgraded when it is first opened.
 constexpr int kSchemaVersion = 2;
 
