@@ -67,7 +67,7 @@ Status Store::Backup(std::string_view dest, const BackupOptions& options) {
 
 Result<CheckpointReport> Store::Checkpoint() { return engine_->Checkpoint(); }
 
-Result<VacuumReport> Store::Vacuum() { return engine_->Vacuum(); }
+Result<VacuumReport> Store::Vacuum(const ProgressCallback& progress) { return engine_->Vacuum(progress); }
 
 Result<CheckReport> Store::Check() { return engine_->Check(); }
 

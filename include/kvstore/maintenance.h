@@ -7,6 +7,7 @@
 #define KVSTORE_MAINTENANCE_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -60,6 +61,9 @@ struct CheckpointReport {
   int64_t wal_frames = 0;    // frames in the log before
   bool complete = false;     // every frame copied and the log emptied
 };
+
+// Called now and then by long upkeep: `done` of `total` (pages, items...).
+using ProgressCallback = std::function<void(int64_t done, int64_t total)>;
 
 struct VacuumReport {
   int64_t bytes_before = 0;  // the database file and its log

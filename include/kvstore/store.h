@@ -54,7 +54,7 @@ class Table {
   // Check reads the whole file looking for damage.
   Status Backup(std::string_view dest, const BackupOptions& options = {});
   Result<CheckpointReport> Checkpoint();
-  Result<VacuumReport> Vacuum();
+  Result<VacuumReport> Vacuum(const ProgressCallback& progress = nullptr);
   // Reads the whole file: SQLite's integrity check, and every item against
   // its checksum. Damage is reported, not an error; errors are for a check
   // that could not run.
@@ -121,7 +121,7 @@ class Store {
   // Check reads the whole file looking for damage.
   Status Backup(std::string_view dest, const BackupOptions& options = {});
   Result<CheckpointReport> Checkpoint();
-  Result<VacuumReport> Vacuum();
+  Result<VacuumReport> Vacuum(const ProgressCallback& progress = nullptr);
   // Reads the whole file: SQLite's integrity check, and every item against
   // its checksum. Damage is reported, not an error; errors are for a check
   // that could not run.

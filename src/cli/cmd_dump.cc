@@ -1,5 +1,7 @@
 // export, import: a store's contents as JSON Lines (docs/export-format.md),
 // streamed both ways so memory stays flat whatever the size.
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -49,7 +51,7 @@ Status RunExport(Invocation& inv, const DumpArgs& args) {
   // prints nothing on stdout.
   std::string header = HeaderLine((*store)->stats().backend, inv.NowMillis());
   int64_t records = 0;
-  Progress progress("export", "records");
+  Progress progress("export", "records", /*wanted=*/isatty(STDOUT_FILENO) != 1);
   Status st = Export(**store, args.tables, [&](const DumpRecord& record) {
     if (records++ == 0) out.Line(header);
     out.Line(RecordLine(record));

@@ -90,6 +90,7 @@ Status RunDeletePrefix(Invocation& inv, const KvArgs& args, Table& table) {
   inv.NoDefaultTimeout();
   Progress progress("delete --prefix", "keys deleted");
   auto deleted = KeyValue(table).DeletePrefix(args.prefix, [&](int64_t n) { progress.Update(n); });
+  progress.Clear();
   if (!deleted.ok()) return deleted.status();
   if (inv.json()) {
     inv.out().Document({{"deleted", *deleted}});

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "cli/command.h"
+#include "cli/progress.h"
 #include "kvstore/maintenance.h"
 
 namespace kvstore::cli {
@@ -101,7 +102,11 @@ Status RunCheckpoint(Invocation& inv) {
 Status RunVacuum(Invocation& inv) {
   auto store = inv.store();
   if (!store.ok()) return store.status();
-  auto report = (*store)->Vacuum();
+  Progress progress("vacuum", "pages given back");
+  auto report = (*store)->Vacuum([&](int64_t done, int64_t total) {
+    progress.Update(done, total > 0 ? static_cast<double>(done) / static_cast<double>(total) : -1);
+  });
+  progress.Clear();
   if (!report.ok()) return report.status();
   int64_t freed = std::max<int64_t>(report->bytes_before - report->bytes_after, 0);
   if (inv.json()) {

@@ -23,15 +23,16 @@ std::string Clock(double seconds) {
 
 }  // namespace
 
-Progress::Progress(std::string what, std::string unit)
+Progress::Progress(std::string what, std::string unit, bool wanted)
     : what_(std::move(what)),
       unit_(std::move(unit)),
-      enabled_(isatty(STDERR_FILENO) == 1),
+      enabled_(wanted && isatty(STDERR_FILENO) == 1),
       started_(std::chrono::steady_clock::now()),
       last_drawn_(started_) {}
 
-Progress::~Progress() {
+void Progress::Clear() {
   if (shown_) std::fputs("\r\033[K", stderr);
+  shown_ = false;
 }
 
 void Progress::Update(int64_t done, double fraction) {

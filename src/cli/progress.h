@@ -12,10 +12,13 @@ namespace kvstore::cli {
 
 class Progress {
  public:
-  // `what` ("import"), `unit` ("records").
-  Progress(std::string what, std::string unit);
-  // Clears the line, so the command's own answer starts on a clean one.
-  ~Progress();
+  // `what` ("import"), `unit` ("records"). `wanted` false: never shown
+  // (export, whose records go to stdout, when stdout is that terminal too).
+  Progress(std::string what, std::string unit, bool wanted = true);
+  // Clears the line, so the command's own answer starts on a clean one:
+  // call it (or let the destructor) before printing the answer.
+  void Clear();
+  ~Progress() { Clear(); }
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
 

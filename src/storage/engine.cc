@@ -269,7 +269,7 @@ Result<CheckpointReport> Engine::Checkpoint() {
   return EmbeddedOnly("checkpoint", "every acknowledged write is already durable");
 }
 
-Result<VacuumReport> Engine::Vacuum() {
+Result<VacuumReport> Engine::Vacuum(const ProgressCallback&) {
   return EmbeddedOnly("vacuum", "the service reclaims space itself");
 }
 

@@ -274,7 +274,7 @@ class Engine {
   // file of their own answer InvalidArgument saying what to use instead.
   virtual Status Backup(const std::string& dest, const BackupOptions& options);
   virtual Result<CheckpointReport> Checkpoint();
-  virtual Result<VacuumReport> Vacuum();
+  virtual Result<VacuumReport> Vacuum(const ProgressCallback& progress);
   virtual Result<CheckReport> Check();
 };
 

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -177,7 +178,7 @@ Result<CheckpointReport> CheckpointStore(sqlite3* db) {
   return CheckpointReport{.wal_frames = frames, .complete = rc == SQLITE_OK};
 }
 
-Result<VacuumReport> VacuumStore(sqlite3* db, const std::string& path) {
+Result<VacuumReport> VacuumStore(sqlite3* db, const std::string& path, const ProgressCallback& progress) {
   VacuumReport report{.bytes_before = FileSize(path) + FileSize(path + "-wal")};
   auto mode = QueryInt(db, "PRAGMA auto_vacuum");
   if (!mode.ok()) return mode.status();
@@ -188,9 +189,12 @@ Result<VacuumReport> VacuumStore(sqlite3* db, const std::string& path) {
   }
   // Until none are left, or a step frees none (other writers freeing pages
   // as fast as they are handed back: what is left waits for the next vacuum).
+  int64_t at_start = -1;
   for (int64_t before = -1;;) {
     auto free_pages = QueryInt(db, "PRAGMA freelist_count");
     if (!free_pages.ok()) return free_pages.status();
+    if (at_start < 0) at_start = *free_pages;
+    if (progress) progress(std::max<int64_t>(at_start - *free_pages, 0), at_start);
     if (*free_pages == 0 || *free_pages == before) break;
     before = *free_pages;
     KVSTORE_RETURN_IF_ERROR(Exec(db, kVacuumStep, "vacuuming"));

@@ -30,8 +30,9 @@ Status BackupStore(sqlite3* db, const std::string& path, const std::string& dest
 Result<CheckpointReport> CheckpointStore(sqlite3* db);
 
 // Hands free pages back to the file system a batch at a time, so other
-// processes' writes go on between batches.
-Result<VacuumReport> VacuumStore(sqlite3* db, const std::string& path);
+// processes' writes go on between batches; `progress` (may be null) hears
+// the pages given back so far of those free at the start.
+Result<VacuumReport> VacuumStore(sqlite3* db, const std::string& path, const ProgressCallback& progress);
 
 // PRAGMA integrity_check, then every item's checksum (checksum.h).
 Result<CheckReport> CheckStore(sqlite3* db);

@@ -200,9 +200,9 @@ class SqliteEngine final : public Engine {
     return CheckpointStore(db_);
   }
 
-  Result<VacuumReport> Vacuum() override {
+  Result<VacuumReport> Vacuum(const ProgressCallback& progress) override {
     std::lock_guard lock(mu_);
-    return VacuumStore(db_, path_);
+    return VacuumStore(db_, path_, progress);
   }
 
   Result<CheckReport> Check() override {
