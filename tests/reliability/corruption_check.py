@@ -61,6 +61,9 @@ def main():
                 code, out, err = run(args.kvstore, damaged, "get", "tbl", key)
                 if code == 0 and out != value:
                     failures.append("round %d (offset %d): get %s gave wrong bytes with exit 0" % (round_no, offset, key))
+                if code not in (0, 1, 3) or (code != 0 and err.count("\n") != 1):
+                    failures.append("round %d (offset %d): get %s exit %d, not one clear line: %r" % (
+                        round_no, offset, key, code, err[:300]))
                 outcomes["intact" if code == 0 else "missing" if code == 1 else "detected"] += 1
                 seen = seen or code == 3
             for n in range(4):
