@@ -34,7 +34,7 @@ class InputLines {
   Result<std::string> Rest(size_t max_bytes);
   // A regular file can be read twice (a check, then the work): Rewind
   // starts it over. Stdin cannot.
-  bool CanRewind() const { return size_ > 0 || file_; }
+  bool CanRewind() const { return file_; }
   Status Rewind();
 
  private:

@@ -173,7 +173,7 @@ class Importer::Impl {
 
  private:
   // A set, list or queue whose parts are being written.
-  struct OpenObject_ {
+  struct Collection {
     Type type;
     std::string name;
     bool skip = false;       // kIfNotExists and it exists
@@ -241,7 +241,7 @@ class Importer::Impl {
   Status OpenObject(const DumpRecord& record) {
     KVSTORE_RETURN_IF_ERROR(CloseObject());
     KVSTORE_RETURN_IF_ERROR(storage::ValidateName(TypeName(record.type), record.name));
-    open_ = OpenObject_{.type = record.type, .name = record.name, .last_id = record.number};
+    open_ = Collection{.type = record.type, .name = record.name, .last_id = record.number};
     auto header = Engine().Get(table_->name(), HeaderKey(record.type, record.name));
     if (!header.ok() && header.status().code() != Status::Code::kNotFound) return header.status();
     bool exists = header.ok();
@@ -321,7 +321,7 @@ class Importer::Impl {
   // bounds, or the queue's last id (never lowered, so ids are not reused).
   Status CloseObject() {
     if (!open_) return Status::Ok();
-    OpenObject_ object = std::move(*open_);
+    Collection object = std::move(*open_);
     open_.reset();
     if (object.skip) return Status::Ok();
     KVSTORE_RETURN_IF_ERROR(Flush());
@@ -378,7 +378,7 @@ class Importer::Impl {
   ImportMode mode_;
   std::optional<Table> table_;
   std::set<std::string> emptied_;
-  std::optional<OpenObject_> open_;
+  std::optional<Collection> open_;
   std::vector<WriteOp> pending_;
   std::unordered_set<std::string> pending_keys_;  // of the puts in pending_
   int64_t written_ = 0;
