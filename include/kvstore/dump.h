@@ -44,8 +44,8 @@ struct DumpRecord {
   // kMessage: the id (unique in its queue) and deliveries so far.
   int64_t id = 0;
   int64_t receive_count = 0;
-  // kKey, kCounter: time left to live (none: never expires); kMessage: time
-  // until it is visible (none: ready now).
+  // kKey, kCounter, kSet, kList: time left to live (none: never expires);
+  // kMessage: time until it is visible (none: ready now).
   std::optional<Millis> ttl{};
 };
 

@@ -12,10 +12,12 @@
 #define KVSTORE_LIST_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "kvstore/clock.h"
 #include "kvstore/status.h"
 #include "kvstore/store.h"
 
@@ -23,13 +25,21 @@ namespace kvstore {
 
 enum class End { kFront, kBack };
 
+struct PushValuesOptions {
+  // A list this push creates expires this long after (with all its values);
+  // an existing list keeps its expiry (Expire changes it). Must be > 0.
+  // Default: never expires.
+  std::optional<Millis> ttl{};
+};
+
 class Lists {
  public:
   explicit Lists(Table table) : table_(std::move(table)) {}
 
   // Pushes the values one by one at `end` (so lpush a b c leaves c first, as
   // Redis does); returns the new length.
-  Result<size_t> Push(std::string_view list, End end, const std::vector<std::string>& values);
+  Result<size_t> Push(std::string_view list, End end, const std::vector<std::string>& values,
+                      const PushValuesOptions& options = {});
 
   // Removes and returns up to `count` values from `end`, nearest first.
   // NotFound when the list is empty.
@@ -41,6 +51,15 @@ class Lists {
 
   // The number of values: one read.
   Result<size_t> Length(std::string_view list);
+
+  // Time to live of the whole list: the time left, or nullopt when it
+  // never expires. NotFound when there is no such list.
+  Result<std::optional<Millis>> Ttl(std::string_view list);
+  // Makes the list (every one of its items) expire `ttl` from now, or never
+  // (Persist). One write per item, not atomic; NotFound when there is no
+  // such list (nothing written).
+  Status Expire(std::string_view list, Millis ttl);
+  Status Persist(std::string_view list);
 
  private:
   Table table_;

@@ -17,6 +17,7 @@ struct CollectionArgs {
   std::string count;
   std::string start;
   std::string stop;
+  std::string ttl;
 };
 
 Status PrintNumber(Invocation& inv, const char* kind, const std::string& name, const char* field, size_t n) {
@@ -51,7 +52,9 @@ Status PrintValues(Invocation& inv, const std::vector<std::string>& values) {
 Status RunSAdd(Invocation& inv, const CollectionArgs& args) {
   auto table = inv.table(args.table);
   if (!table.ok()) return table.status();
-  auto n = Sets(*table).Add(args.name, args.items);
+  auto ttl = OptionalSeconds("--ttl", args.ttl);
+  if (!ttl.ok()) return ttl.status();
+  auto n = Sets(*table).Add(args.name, args.items, {.ttl = *ttl});
   return n.ok() ? PrintNumber(inv, "set", args.name, "added", *n) : n.status();
 }
 
@@ -99,7 +102,9 @@ Status RunSCard(Invocation& inv, const CollectionArgs& args) {
 Status RunPush(Invocation& inv, const CollectionArgs& args, End end) {
   auto table = inv.table(args.table);
   if (!table.ok()) return table.status();
-  auto n = Lists(*table).Push(args.name, end, args.items);
+  auto ttl = OptionalSeconds("--ttl", args.ttl);
+  if (!ttl.ok()) return ttl.status();
+  auto n = Lists(*table).Push(args.name, end, args.items, {.ttl = *ttl});
   if (!n.ok()) return n.status();
   return PrintNumber(inv, "list", args.name, "length", *n);
 }
@@ -139,6 +144,16 @@ Setup Items(const std::shared_ptr<CollectionArgs>& args, const std::string& what
   return [args, what, help](CLI::App& cmd) { cmd.add_option(what, args->items, help)->required(); };
 }
 
+// MEMBER.../VALUE... and --ttl: for commands that may create the collection.
+Setup ItemsWithTtl(const std::shared_ptr<CollectionArgs>& args, const std::string& what, const std::string& help,
+                   const std::string& kind) {
+  return [args, what, help, kind](CLI::App& cmd) {
+    Items(args, what, help)(cmd);
+    cmd.add_option("--ttl", args->ttl, "a " + kind + " this creates expires after SECONDS, whole (expire changes it)")
+        ->type_name("SECONDS");
+  };
+}
+
 Setup PopCount(const std::shared_ptr<CollectionArgs>& args) {
   return [args](CLI::App& cmd) { cmd.add_option("--count", args->count, "how many (default 1, at most " + std::to_string(kMaxAtomicValues) + ")")
         ->type_name("N");
@@ -159,7 +174,7 @@ void AddCollectionCommands(CommandSet& commands) {
   };
 
   set_command("sadd", {Group::kSets, "Add members to a set; prints how many were new", "kvstore sadd app hosts web1 web2", ""},
-              [args](Invocation& inv) { return RunSAdd(inv, *args); }, Items(args, "MEMBER", "members to add"));
+              [args](Invocation& inv) { return RunSAdd(inv, *args); }, ItemsWithTtl(args, "MEMBER", "members to add", "set"));
   set_command("srem", {Group::kSets, "Remove members from a set; prints how many were there", "kvstore srem app hosts web2", ""},
               [args](Invocation& inv) { return RunSRem(inv, *args); }, Items(args, "MEMBER", "members to remove"));
   set_command("sismember",
@@ -173,10 +188,10 @@ void AddCollectionCommands(CommandSet& commands) {
 
   list_command("lpush", {Group::kLists, "Push values at the front of a list; prints the new length", "kvstore lpush app recent e3 e4", ""},
                [args](Invocation& inv) { return RunPush(inv, *args, End::kFront); },
-               Items(args, "VALUE", "values to push"));
+               ItemsWithTtl(args, "VALUE", "values to push", "list"));
   list_command("rpush", {Group::kLists, "Push values at the back of a list; prints the new length", "kvstore rpush app log line1", ""},
                [args](Invocation& inv) { return RunPush(inv, *args, End::kBack); },
-               Items(args, "VALUE", "values to push"));
+               ItemsWithTtl(args, "VALUE", "values to push", "list"));
   list_command("lpop", {Group::kLists, "Remove and print values from the front", "kvstore lpop app recent --count 2", "the list is empty"},
                [args](Invocation& inv) { return RunPop(inv, *args, End::kFront); }, PopCount(args));
   list_command("rpop", {Group::kLists, "Remove and print values from the back", "kvstore rpop app log", "the list is empty"},

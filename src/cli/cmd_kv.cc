@@ -4,6 +4,8 @@
 #include "cli/progress.h"
 #include "kvstore/kv.h"
 #include "kvstore/limits.h"
+#include "kvstore/list.h"
+#include "kvstore/set.h"
 
 namespace kvstore::cli {
 namespace {
@@ -22,6 +24,7 @@ struct KvArgs {
   bool has_after = false;
   bool has_prefix = false;
   std::string seconds;
+  std::string type = "kv";  // ttl, expire, persist: kv (keys and counters), set or list
 };
 
 const char* KindName(KeyKind kind) { return kind == KeyKind::kCounter ? "counter" : "kv"; }
@@ -133,10 +136,23 @@ Status RunList(Invocation& inv, const KvArgs& args) {
   return Status::Ok();
 }
 
+// ttl, expire and persist on a key or counter, a set or a list (--type).
+Result<std::optional<Millis>> TtlOf(Table& table, const KvArgs& args) {
+  if (args.type == "set") return Sets(table).Ttl(args.key);
+  if (args.type == "list") return Lists(table).Ttl(args.key);
+  return KeyValue(table).Ttl(args.key);
+}
+
+Status ExpireOf(Table& table, const KvArgs& args, std::optional<Millis> ttl) {
+  if (args.type == "set") return ttl ? Sets(table).Expire(args.key, *ttl) : Sets(table).Persist(args.key);
+  if (args.type == "list") return ttl ? Lists(table).Expire(args.key, *ttl) : Lists(table).Persist(args.key);
+  return ttl ? KeyValue(table).Expire(args.key, *ttl) : KeyValue(table).Persist(args.key);
+}
+
 Status RunTtl(Invocation& inv, const KvArgs& args) {
   auto table = inv.table(args.table);
   if (!table.ok()) return table.status();
-  auto ttl = KeyValue(*table).Ttl(args.key);
+  auto ttl = TtlOf(*table, args);
   if (!ttl.ok()) return ttl.status();
   if (inv.json()) {
     Json doc;
@@ -159,8 +175,7 @@ Status RunExpire(Invocation& inv, const KvArgs& args, bool persist) {
   }
   auto table = inv.table(args.table);
   if (!table.ok()) return table.status();
-  KeyValue kv(*table);
-  return PrintDone(inv.out(), persist ? kv.Persist(args.key) : kv.Expire(args.key, *ttl), "key", args.key, "ok");
+  return PrintDone(inv.out(), ExpireOf(*table, args, ttl), "key", args.key, "ok");
 }
 
 Status RunGetSet(Invocation& inv, const KvArgs& args) {
@@ -190,23 +205,35 @@ Status RunGetSet(Invocation& inv, const KvArgs& args) {
   return Status::Ok();
 }
 
+// --type for ttl, expire and persist.
+Setup TypeFlag(const std::shared_ptr<KvArgs>& args) {
+  return [args](CLI::App& cmd) {
+    cmd.add_option("--type", args->type, "kv (a key or counter, the default), set or list")
+        ->type_name("TYPE")
+        ->check(CLI::IsMember({"kv", "set", "list"}));
+  };
+}
+
 // ttl, expire, persist, getset.
 void AddExpiryCommands(CommandSet& commands, const std::shared_ptr<KvArgs>& args, const std::function<Setup(Setup)>& table_and_key) {
   commands.Add("ttl",
-               {Group::kKeys, "Print the whole seconds a key or counter has left, or \"no expiry\"", "kvstore ttl app session:42",
+               {Group::kKeys, "Print the whole seconds a key, counter, set or list has left, or \"no expiry\"",
+                "kvstore ttl app session:42\nkvstore ttl app online --type set",
                 "the key does not exist"},
-               [args](Invocation& inv) { return RunTtl(inv, *args); }, table_and_key({}));
+               [args](Invocation& inv) { return RunTtl(inv, *args); }, table_and_key(TypeFlag(args)));
   commands.Add("expire",
-               {Group::kKeys, "Make a key or counter expire after SECONDS", "kvstore expire app session:42 3600",
+               {Group::kKeys, "Make a key, counter, set or list expire after SECONDS",
+                "kvstore expire app session:42 3600\nkvstore expire app recent 600 --type list",
                 "the key does not exist (nothing written)"},
                [args](Invocation& inv) { return RunExpire(inv, *args, /*persist=*/false); },
                table_and_key([args](CLI::App& cmd) {
                  cmd.add_option("SECONDS", args->seconds, "seconds from now (decimals allowed)")->required();
+                 TypeFlag(args)(cmd);
                }));
   commands.Add("persist",
-               {Group::kKeys, "Make a key or counter never expire", "kvstore persist app session:42",
+               {Group::kKeys, "Make a key, counter, set or list never expire", "kvstore persist app session:42",
                 "the key does not exist"},
-               [args](Invocation& inv) { return RunExpire(inv, *args, /*persist=*/true); }, table_and_key({}));
+               [args](Invocation& inv) { return RunExpire(inv, *args, /*persist=*/true); }, table_and_key(TypeFlag(args)));
   commands.Add("getset",
                {Group::kKeys, "Set a key and print the value it held", "old=$(kvstore getset app config v3)",
                 "the key did not exist before (it is set now; nothing printed)"},

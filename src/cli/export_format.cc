@@ -33,6 +33,11 @@ const TypeSpelling& SpellingOf(Type type) {
 
 double Seconds(Millis ms) { return static_cast<double>(ms.count()) / 1000.0; }
 
+// The records whose "ttl" is the time their object has left to live.
+bool HasTtl(Type type) {
+  return type == Type::kKey || type == Type::kCounter || type == Type::kSet || type == Type::kList;
+}
+
 // The fields a record of each type carries besides table, type and its object.
 void PutDetails(Json& doc, const DumpRecord& r) {
   switch (r.type) {
@@ -52,7 +57,7 @@ void PutDetails(Json& doc, const DumpRecord& r) {
       break;
     default: break;
   }
-  if (r.ttl && (r.type == Type::kKey || r.type == Type::kCounter)) doc["ttl"] = Seconds(*r.ttl);
+  if (r.ttl && HasTtl(r.type)) doc["ttl"] = Seconds(*r.ttl);
 }
 
 Status ReadDetails(const Fields& f, DumpRecord& r) {
@@ -74,8 +79,8 @@ Status ReadDetails(const Fields& f, DumpRecord& r) {
       KVSTORE_RETURN_IF_ERROR(f.Known({"table", "type", "group", "group_base64", "term"}));
       ASSIGN_OR_RETURN(r.number, f.Integer("term"));
       break;
-    case Type::kSet: return f.Known({"table", "type", "set", "set_base64"});
-    case Type::kList: return f.Known({"table", "type", "list", "list_base64"});
+    case Type::kSet: KVSTORE_RETURN_IF_ERROR(f.Known({"table", "type", "set", "set_base64", "ttl"})); break;
+    case Type::kList: KVSTORE_RETURN_IF_ERROR(f.Known({"table", "type", "list", "list_base64", "ttl"})); break;
     case Type::kMember:
       KVSTORE_RETURN_IF_ERROR(f.Known({"table", "type", "set", "set_base64", "member", "member_base64"}));
       ASSIGN_OR_RETURN(r.value, f.Bytes("member"));
@@ -99,7 +104,7 @@ Status ReadDetails(const Fields& f, DumpRecord& r) {
       if (f.Has("delay")) ASSIGN_OR_RETURN(r.ttl, f.Seconds("delay"));
       break;
   }
-  if ((r.type == Type::kKey || r.type == Type::kCounter) && f.Has("ttl")) ASSIGN_OR_RETURN(r.ttl, f.Seconds("ttl"));
+  if (HasTtl(r.type) && f.Has("ttl")) ASSIGN_OR_RETURN(r.ttl, f.Seconds("ttl"));
   return Status::Ok();
 }
 

@@ -83,7 +83,7 @@ class Exporter {
   Status Members(std::string_view headers, Type header_type, Type member_type,
                  std::string (*partition_of)(std::string_view)) {
     return ForEachItem(table_, std::string(headers), [&](const Item& header) {
-      KVSTORE_RETURN_IF_ERROR(Emit({.type = header_type, .name = header.key.sort}));
+      KVSTORE_RETURN_IF_ERROR(Emit({.type = header_type, .name = header.key.sort, .ttl = TimeLeft(header.expires_at, now_)}));
       return ForEachItem(table_, partition_of(header.key.sort), [&](const Item& item) {
         bool is_member = member_type == Type::kMember;
         return Emit({.type = member_type, .name = header.key.sort,
@@ -179,6 +179,7 @@ class Importer::Impl {
     bool skip = false;       // kIfNotExists and it exists
     int64_t parts = 0;       // members or elements written
     int64_t last_id = 0;     // queues: the highest id seen, and the header's
+    std::optional<int64_t> expires_at{};  // sets and lists: theirs, on every part
   };
 
   Status SwitchTable(const std::string& name) {
@@ -242,6 +243,7 @@ class Importer::Impl {
     KVSTORE_RETURN_IF_ERROR(CloseObject());
     KVSTORE_RETURN_IF_ERROR(storage::ValidateName(TypeName(record.type), record.name));
     open_ = Collection{.type = record.type, .name = record.name, .last_id = record.number};
+    if (record.ttl && record.type != Type::kQueue) open_->expires_at = Now() + record.ttl->count();
     auto header = Engine().Get(table_->name(), HeaderKey(record.type, record.name));
     if (!header.ok() && header.status().code() != Status::Code::kNotFound) return header.status();
     bool exists = header.ok();
@@ -274,6 +276,7 @@ class Importer::Impl {
       item = MessageItem(record);
       open_->last_id = std::max(open_->last_id, record.id);
     }
+    if (record.type != Type::kMessage) item.expires_at = open_->expires_at;
     ++open_->parts;
     return Write(WriteOp::Put(std::move(item)));
   }
@@ -327,6 +330,7 @@ class Importer::Impl {
     KVSTORE_RETURN_IF_ERROR(Flush());
     Item header;
     header.key = HeaderKey(object.type, object.name);
+    header.expires_at = object.expires_at;
     if (object.type == Type::kSet) {
       header.kind = std::string(layout::kKindSet);
       header.number = object.parts;

@@ -50,26 +50,31 @@ Result<Header> ReadHeader(const Table& table, std::string_view list) {
   return HeaderOf(*item);
 }
 
-// The header write, on condition nobody changed it since `read`.
-WriteOp WriteHeader(std::string_view list, const Header& read, int64_t head, int64_t length) {
+// The header write, on condition nobody changed it since `read`; a new
+// list's header gets `expires_at` when given.
+WriteOp WriteHeader(std::string_view list, const Header& read, int64_t head, int64_t length,
+                    std::optional<int64_t> expires_at = std::nullopt) {
   Condition unchanged =
       read.version ? Condition::Equals(Attr::kVersion, *read.version) : Condition::NotExists();
-  return WriteOp::Update(layout::ListHeaderKey(list),
-                         {Action::Set(Attr::kKind, std::string(layout::kKindList)), Action::Set(Attr::kNumber, head),
-                          Action::Set(Attr::kCount, length)},
-                         unchanged);
+  std::vector<Action> actions = {Action::Set(Attr::kKind, std::string(layout::kKindList)),
+                                 Action::Set(Attr::kNumber, head), Action::Set(Attr::kCount, length)};
+  if (!read.version && expires_at) actions.push_back(Action::Set(Attr::kExpiresAt, *expires_at));
+  return WriteOp::Update(layout::ListHeaderKey(list), std::move(actions), unchanged);
 }
 
 std::string EmptyList(std::string_view list) { return "list " + Quote(list) + " is empty"; }
 
 Status ValidateList(std::string_view list) { return storage::ValidateName("list name", list); }
 
-Result<size_t> PushChunk(const Table& table, std::string_view list, End end, const std::vector<std::string>& values) {
+Result<size_t> PushChunk(const Table& table, std::string_view list, End end, const std::vector<std::string>& values,
+                         std::optional<Millis> ttl) {
   return RetryOnConflict<size_t>(table.clock(), [&] { return "pushing to list " + Quote(list); },
                                  [&]() -> Result<std::optional<size_t>> {
     auto header = ReadHeaderItem(table, list);
     if (!header.ok()) return header.status();
-    WritePlan plan = PlanListPush(list, *header, end, values);
+    std::optional<int64_t> expires_at;
+    if (ttl) expires_at = table.clock().NowMillis() + ttl->count();
+    WritePlan plan = PlanListPush(list, *header, end, values, expires_at);
     auto done = table.engine().Transact(table.name(), plan.writes);
     if (!done.ok()) return done.status();
     if (!done->applied) return std::optional<size_t>();
@@ -80,30 +85,35 @@ Result<size_t> PushChunk(const Table& table, std::string_view list, End end, con
 }  // namespace
 
 WritePlan PlanListPush(std::string_view list, const std::optional<Item>& header_item, End end,
-                       const std::vector<std::string>& values) {
+                       const std::vector<std::string>& values, std::optional<int64_t> new_list_expires_at) {
   Header header = HeaderOf(header_item);
   int64_t k = static_cast<int64_t>(values.size());
   bool front = end == End::kFront;
-  WritePlan plan{.writes = {WriteHeader(list, header, front ? header.head - k : header.head, header.length + k)},
+  std::optional<int64_t> expires_at = PartsExpiry(header_item, new_list_expires_at);
+  WritePlan plan{.writes = {WriteHeader(list, header, front ? header.head - k : header.head, header.length + k,
+                                        expires_at)},
                  .result = header.length + k};
   for (int64_t j = 0; j < k; ++j) {
     Item element;
     element.kind = std::string(layout::kKindElement);
     element.value = values[static_cast<size_t>(j)];
+    element.expires_at = expires_at;
     element.key = layout::ListElementKey(list, front ? header.head - 1 - j : header.head + header.length + j);
     plan.writes.push_back(WriteOp::Put(std::move(element), Condition::NotExists()));
   }
   return plan;
 }
 
-Result<size_t> Lists::Push(std::string_view list, End end, const std::vector<std::string>& values) {
+Result<size_t> Lists::Push(std::string_view list, End end, const std::vector<std::string>& values,
+                           const PushValuesOptions& options) {
   KVSTORE_RETURN_IF_ERROR(ValidateList(list));
   if (values.empty()) return Status::InvalidArgument("give at least one value");
+  if (options.ttl) KVSTORE_RETURN_IF_ERROR(storage::ValidateTtl("ttl", *options.ttl));
   for (const std::string& v : values) KVSTORE_RETURN_IF_ERROR(storage::ValidateValue("value", v));
   size_t length = 0;
   for (size_t start = 0; start < values.size(); start += kMaxAtomicValues) {
     std::vector<std::string> chunk(values.begin() + start, values.begin() + std::min(values.size(), start + kMaxAtomicValues));
-    auto n = PushChunk(table_, list, end, chunk);
+    auto n = PushChunk(table_, list, end, chunk, options.ttl);
     if (!n.ok()) return n.status();
     length = *n;
   }

@@ -39,15 +39,17 @@ std::vector<std::string> Distinct(const std::vector<std::string>& members) {
 // Adds or removes one chunk of distinct members atomically; returns how many
 // changed.
 Result<size_t> ChangeChunk(const Table& table, std::string_view set, const std::vector<std::string>& chunk,
-                           SetChange change) {
+                           SetChange change, std::optional<Millis> ttl) {
   return RetryOnConflict<size_t>(table.clock(), [&] { return "changing set " + Quote(set); }, [&]() -> Result<std::optional<size_t>> {
-    std::vector<storage::Key> keys;
+    std::vector<storage::Key> keys = {layout::SetHeaderKey(set)};  // for its expiry
     for (const std::string& m : chunk) keys.push_back(layout::SetMemberKey(set, m));
     auto read = table.engine().BatchGet(table.name(), keys);
     if (!read.ok()) return read.status();
     std::vector<bool> present;
-    for (const auto& item : *read) present.push_back(item.has_value());
-    WritePlan plan = PlanSetChange(set, chunk, present, change);
+    for (size_t i = 1; i < read->size(); ++i) present.push_back((*read)[i].has_value());
+    std::optional<int64_t> expires_at;
+    if (ttl) expires_at = table.clock().NowMillis() + ttl->count();
+    WritePlan plan = PlanSetChange(set, (*read)[0], chunk, present, change, expires_at);
     if (plan.result == 0) return std::optional<size_t>(0);  // nothing to change: no write at all
     auto done = table.engine().Transact(table.name(), plan.writes);
     if (!done.ok()) return done.status();
@@ -57,14 +59,15 @@ Result<size_t> ChangeChunk(const Table& table, std::string_view set, const std::
 }
 
 Result<size_t> Change(const Table& table, std::string_view set, const std::vector<std::string>& members,
-                      SetChange change) {
+                      SetChange change, std::optional<Millis> ttl = std::nullopt) {
   KVSTORE_RETURN_IF_ERROR(Validate(set, members));
+  if (ttl) KVSTORE_RETURN_IF_ERROR(storage::ValidateTtl("ttl", *ttl));
   std::vector<std::string> distinct = Distinct(members);
   size_t changed = 0;
   for (size_t start = 0; start < distinct.size(); start += kMaxAtomicValues) {
     std::vector<std::string> chunk(distinct.begin() + start,
                                    distinct.begin() + std::min(distinct.size(), start + kMaxAtomicValues));
-    auto n = ChangeChunk(table, set, chunk, change);
+    auto n = ChangeChunk(table, set, chunk, change, ttl);
     if (!n.ok()) return n.status();
     changed += *n;
   }
@@ -73,9 +76,11 @@ Result<size_t> Change(const Table& table, std::string_view set, const std::vecto
 
 }  // namespace
 
-WritePlan PlanSetChange(std::string_view set, const std::vector<std::string>& members,
-                        const std::vector<bool>& present, SetChange change) {
+WritePlan PlanSetChange(std::string_view set, const std::optional<storage::Item>& header,
+                        const std::vector<std::string>& members, const std::vector<bool>& present, SetChange change,
+                        std::optional<int64_t> new_set_expires_at) {
   const bool add = change == SetChange::kAdd;
+  std::optional<int64_t> expires_at = PartsExpiry(header, new_set_expires_at);
   WritePlan plan;
   for (size_t i = 0; i < members.size(); ++i) {
     storage::Key key = layout::SetMemberKey(set, members[i]);
@@ -83,6 +88,7 @@ WritePlan PlanSetChange(std::string_view set, const std::vector<std::string>& me
       storage::Item member;
       member.key = std::move(key);
       member.kind = std::string(layout::kKindMember);
+      member.expires_at = expires_at;
       plan.writes.push_back(WriteOp::Put(std::move(member), Condition::NotExists()));
       ++plan.result;
     } else if (!add && present[i]) {
@@ -93,14 +99,19 @@ WritePlan PlanSetChange(std::string_view set, const std::vector<std::string>& me
       plan.writes.push_back(WriteOp::Check(std::move(key), present[i] ? Condition::Exists() : Condition::NotExists()));
     }
   }
-  plan.writes.push_back(WriteOp::Update(layout::SetHeaderKey(set),
-                                        {Action::Set(Attr::kKind, std::string(layout::kKindSet)),
-                                         Action::Add(Attr::kNumber, add ? plan.result : -plan.result)}));
+  // The members' expiry is the header's only while the header keeps the
+  // expiry it was read with (an expire between read and commit: read again).
+  std::vector<Action> actions = {Action::Set(Attr::kKind, std::string(layout::kKindSet)),
+                                 Action::Add(Attr::kNumber, add ? plan.result : -plan.result)};
+  if (!header && expires_at) actions.push_back(Action::Set(Attr::kExpiresAt, *expires_at));
+  Condition same_expiry = header && header->expires_at ? Condition::Equals(Attr::kExpiresAt, *header->expires_at)
+                                                       : Condition::AttrNotExists(Attr::kExpiresAt);
+  plan.writes.push_back(WriteOp::Update(layout::SetHeaderKey(set), std::move(actions), std::move(same_expiry)));
   return plan;
 }
 
-Result<size_t> Sets::Add(std::string_view set, const std::vector<std::string>& members) {
-  return Change(table_, set, members, SetChange::kAdd);
+Result<size_t> Sets::Add(std::string_view set, const std::vector<std::string>& members, const AddMembersOptions& options) {
+  return Change(table_, set, members, SetChange::kAdd, options.ttl);
 }
 
 Result<size_t> Sets::Remove(std::string_view set, const std::vector<std::string>& members) {

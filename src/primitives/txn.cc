@@ -302,7 +302,8 @@ class TxnRunner {
     std::vector<std::string> members(distinct.begin(), distinct.end());
     std::vector<bool> present;
     for (const std::string& m : members) present.push_back(Read(layout::SetMemberKey(op.name, m)).has_value());
-    return PlanSetChange(op.name, members, present, op.type == Type::kSAdd ? SetChange::kAdd : SetChange::kRemove);
+    return PlanSetChange(op.name, Read(layout::SetHeaderKey(op.name)), members, present,
+                         op.type == Type::kSAdd ? SetChange::kAdd : SetChange::kRemove);
   }
 
   int64_t AddPlan(WritePlan plan) {

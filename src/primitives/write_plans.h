@@ -34,20 +34,35 @@ storage::Item PlanValueItem(std::string_view key, std::string value, std::option
 
 enum class SetChange { kAdd, kRemove };
 
-// Adds or removes `members` (distinct, at most kMaxAtomicValues) of `set`;
-// `present[i]` says whether members[i] was read present. Every member gets a
-// write (put if absent / delete if present) or a check that it is still as
-// read, so the number changed (`result`) is exact at commit, and the header
-// counts the change. Header last.
-WritePlan PlanSetChange(std::string_view set, const std::vector<std::string>& members,
-                        const std::vector<bool>& present, SetChange change);
+// Adds or removes `members` (distinct, at most kMaxAtomicValues) of `set`,
+// whose header was read as `header` (empty: no set yet); `present[i]` says
+// whether members[i] was read present. Every member gets a write (put if
+// absent / delete if present) or a check that it is still as read, so the
+// number changed (`result`) is exact at commit, and the header counts the
+// change. Header last.
+//
+// Expiry: a set's members carry its header's expires_at, so that they go
+// together. New members copy the header's; the header's write is
+// conditioned on the expiry it was read with. A set this plan creates gets
+// `new_set_expires_at` (ms since the epoch; none: never expires).
+WritePlan PlanSetChange(std::string_view set, const std::optional<storage::Item>& header,
+                        const std::vector<std::string>& members, const std::vector<bool>& present, SetChange change,
+                        std::optional<int64_t> new_set_expires_at = std::nullopt);
 
 // Pushes `values` (at most kMaxAtomicValues) at one end of `list`, whose header
 // was read as `header` (empty: no header yet). The header write comes first,
 // on condition it is still as read, so two pushers never take one index;
-// `result` is the new length.
+// `result` is the new length. Elements carry the header's expires_at, as set
+// members do; a list this plan creates gets `new_list_expires_at`.
 WritePlan PlanListPush(std::string_view list, const std::optional<storage::Item>& header, End end,
-                       const std::vector<std::string>& values);
+                       const std::vector<std::string>& values,
+                       std::optional<int64_t> new_list_expires_at = std::nullopt);
+
+// The expiry the parts of a set or list carry: the header's, or for a
+// collection not made yet, `for_new`.
+inline std::optional<int64_t> PartsExpiry(const std::optional<storage::Item>& header, std::optional<int64_t> for_new) {
+  return header ? header->expires_at : for_new;
+}
 
 }  // namespace kvstore
 

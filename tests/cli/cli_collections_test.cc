@@ -116,5 +116,28 @@ TEST_P(CliTest, ConcurrentSetWritersKeepTheCountExact) {
   EXPECT_GT(members, 40u);
 }
 
+TEST_P(CliTest, SetsAndListsTakeATtlWhole) {
+  EXPECT_EQ(Cli({"sadd", "tbl", "online", "ann", "bob", "--ttl", "100"}).out, "2\n");
+  EXPECT_EQ(Cli({"ttl", "tbl", "online", "--type", "set"}).out, "100\n");
+  ExpectFailure({"ttl", "tbl", "online"}, 1, "key 'online' not found");
+  EXPECT_EQ(Cli({"rpush", "tbl", "recent", "a", "--ttl", "50"}).out, "1\n");
+  EXPECT_EQ(Cli({"expire", "tbl", "recent", "500", "--type", "list"}).out, "OK\n");
+  EXPECT_EQ(Cli({"ttl", "tbl", "recent", "--type", "list"}).out, "500\n");
+  EXPECT_EQ(Cli({"persist", "tbl", "online", "--type", "set"}).out, "OK\n");
+  EXPECT_EQ(Json({"ttl", "tbl", "online", "--type", "set"})["ttl"], nullptr);
+  ExpectFailure({"expire", "tbl", "nosuch", "5", "--type", "set"}, 1, "set 'nosuch' not found");
+  ExpectFailure({"ttl", "tbl", "online", "--type", "queue"}, 2, "--type");
+  ExpectFailure({"sadd", "tbl", "s", "m", "--ttl", "0"}, 2, "ttl");
+  // The members expire with the set (1 s here, on the real clock).
+  ASSERT_EQ(Cli({"sadd", "tbl", "brief", "x", "y", "--ttl", "1"}).exit_code, 0);
+  ASSERT_EQ(Cli({"lpush", "tbl", "briefl", "x", "--ttl", "1"}).exit_code, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_EQ(Cli({"smembers", "tbl", "brief"}).out, "");
+  EXPECT_EQ(Cli({"sismember", "tbl", "brief", "x"}).exit_code, 1);
+  EXPECT_EQ(Cli({"lrange", "tbl", "briefl", "0", "-1"}).out, "");
+  EXPECT_EQ(Cli({"sadd", "tbl", "brief", "z"}).out, "1\n");
+  EXPECT_EQ(Cli({"smembers", "tbl", "brief"}).out, "z\n") << "a new set, nothing of the old";
+}
+
 }  // namespace
 }  // namespace kvstore::testing

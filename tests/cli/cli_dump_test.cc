@@ -37,6 +37,7 @@ void WriteOneOfEverything(const std::string& store) {
   run({"lock-acquire", "src", "deploy", "--owner", "b", "--ttl", "60"});
   run({"leader-elect", "src", "web", "--candidate", "a", "--ttl", "60"});
   run({"sadd", "src", "tags", "x", "y", "z"});
+  run({"sadd", "src", "online", "ann", "--ttl", "300"});
   run({"rpush", "src", "todo", "one", "two", "three"});
   run({"lpush", "src", "todo", "zero"});
   run({"queue-push", "src", "jobs", "first"});
@@ -55,14 +56,15 @@ TEST_P(CliTest, ExportImportRoundTripKeepsEveryTypeAcrossStores) {
        {R"("type":"key","key":"binary","value_base64":"/wABIGJ5dGVz")", R"("type":"counter","key":"hits","value":-7)",
         R"("type":"lock","lock":"deploy","fencing_token":2)", R"("type":"leader","group":"web","term":1)",
         R"("type":"element","list":"todo","value":"zero")", R"("id":2,"payload":"urgent","priority":5,"receive_count":1)",
-        R"("key":"brief","value":"soon gone","ttl":)", R"({"table":"empty","type":"table"})"}) {
+        R"("key":"brief","value":"soon gone","ttl":)", R"({"table":"empty","type":"table"})",
+        R"("type":"set","set":"online","ttl":)"}) {
     EXPECT_NE(exported.out.find(expected), std::string::npos) << expected << "\n" << exported.out;
   }
   // Into the store under test (DynamoDB Local on the dynamodb run), out again,
   // and into a fresh embedded store.
   RunResult imported = Cli({"import"}, {.stdin_data = exported.out});
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
-  EXPECT_EQ(imported.out, "19 written\n");
+  EXPECT_EQ(imported.out, "21 written\n");
   RunResult again = Cli({"export", "src", "empty"});
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(Comparable(again.out), Comparable(exported.out));

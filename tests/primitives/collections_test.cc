@@ -2,6 +2,7 @@
 #include "kvstore/list.h"
 #include "kvstore/set.h"
 #include "primitives/fixture.h"
+#include "primitives/layout.h"
 #include "primitives/write_plans.h"
 
 namespace kvstore {
@@ -38,7 +39,9 @@ TEST_P(SetTest, RemoveCountsOnlyPresentMembers) {
 // makes it read again, so sadd never exits 0 with a member missing.
 TEST_P(SetTest, APlanFromAStaleReadDoesNotCommit) {
   ASSERT_TRUE(sets().Add("s", {"a"}).ok());
-  WritePlan plan = PlanSetChange("s", {"a", "b"}, {true, false}, SetChange::kAdd);
+  auto header = table().engine().Get(table().name(), layout::SetHeaderKey("s"));
+  ASSERT_TRUE(header.ok());
+  WritePlan plan = PlanSetChange("s", *header, {"a", "b"}, {true, false}, SetChange::kAdd);
   EXPECT_EQ(plan.result, 1);
   ASSERT_TRUE(sets().Remove("s", {"a"}).ok());  // the race
   auto done = table().engine().Transact(table().name(), plan.writes);
@@ -48,6 +51,36 @@ TEST_P(SetTest, APlanFromAStaleReadDoesNotCommit) {
   EXPECT_EQ(*sets().Count("s"), 0u);
   // Read afresh, the same sadd adds both.
   EXPECT_EQ(*sets().Add("s", {"a", "b"}), 2u);
+}
+
+TEST_P(SetTest, ATtlTakesTheWholeSetAtOnce) {
+  EXPECT_EQ(*sets().Add("online", {"a", "b"}, {.ttl = Millis(1000)}), 2u);
+  clock_->Advance(Millis(400));
+  EXPECT_EQ(*sets().Add("online", {"c"}, {.ttl = Millis(5000)}), 1u) << "an existing set keeps its expiry";
+  EXPECT_EQ(*sets().Ttl("online"), Millis(600));
+  clock_->Advance(Millis(600));
+  EXPECT_EQ(*sets().Count("online"), 0u);
+  EXPECT_TRUE(sets().Members("online")->empty()) << "members go with the set, the late one too";
+  EXPECT_TRUE(sets().Contains("online", "c").Is(Code::kNotFound));
+  EXPECT_TRUE(sets().Ttl("online").status().Is(Code::kNotFound));
+  EXPECT_EQ(*sets().Add("online", {"a"}), 1u) << "a fresh set: nothing of the old one";
+  EXPECT_EQ(*sets().Members("online"), (Strings{"a"}));
+  EXPECT_EQ(*sets().Ttl("online"), std::nullopt);
+}
+
+TEST_P(SetTest, ExpireAndPersistReachEveryMember) {
+  ASSERT_TRUE(sets().Add("s", {"a", "b"}).ok());
+  ASSERT_TRUE(sets().Expire("s", Millis(100)).ok());
+  ASSERT_TRUE(sets().Add("s", {"c"}).ok());  // copies the new expiry
+  ASSERT_TRUE(sets().Expire("s", Millis(1000)).ok());
+  clock_->Advance(Millis(500));
+  EXPECT_EQ(*sets().Members("s"), (Strings{"a", "b", "c"})) << "every member was given the later expiry";
+  ASSERT_TRUE(sets().Persist("s").ok());
+  clock_->Advance(Millis(10'000));
+  EXPECT_EQ(*sets().Count("s"), 3u);
+  EXPECT_EQ(*sets().Members("s"), (Strings{"a", "b", "c"}));
+  EXPECT_TRUE(sets().Expire("none", Millis(10)).Is(Code::kNotFound));
+  EXPECT_TRUE(sets().Add("s", {"x"}, {.ttl = Millis(0)}).status().Is(Code::kInvalidArgument));
 }
 
 TEST_P(SetTest, MissingSetIsEmpty) {
@@ -89,6 +122,26 @@ TEST_P(ListTest, PushFollowsRedisOrder) {
   EXPECT_EQ(*lists().Push("l", End::kFront, {"x", "y"}), 5u);
   EXPECT_EQ(All(), (Strings{"y", "x", "a", "b", "c"}));
   EXPECT_EQ(*lists().Length("l"), 5u);
+}
+
+TEST_P(ListTest, ATtlTakesTheWholeListAtOnce) {
+  EXPECT_EQ(*lists().Push("recent", End::kFront, {"a", "b"}, {.ttl = Millis(1000)}), 2u);
+  clock_->Advance(Millis(400));
+  EXPECT_EQ(*lists().Push("recent", End::kBack, {"c"}, {.ttl = Millis(9000)}), 3u) << "keeps its expiry";
+  EXPECT_EQ(*lists().Ttl("recent"), Millis(600));
+  ASSERT_TRUE(lists().Expire("recent", Millis(2000)).ok());
+  clock_->Advance(Millis(1000));
+  EXPECT_EQ(*lists().Range("recent", 0, -1), (Strings{"b", "a", "c"})) << "every value took the new expiry";
+  clock_->Advance(Millis(1000));
+  EXPECT_EQ(*lists().Length("recent"), 0u);
+  EXPECT_TRUE(lists().Range("recent", 0, -1)->empty());
+  EXPECT_EQ(*lists().Push("recent", End::kBack, {"x"}), 1u) << "a fresh list";
+  EXPECT_EQ(*lists().Range("recent", 0, -1), (Strings{"x"}));
+  ASSERT_TRUE(lists().Expire("recent", Millis(10)).ok());
+  ASSERT_TRUE(lists().Persist("recent").ok());
+  clock_->Advance(Millis(100));
+  EXPECT_EQ(*lists().Range("recent", 0, -1), (Strings{"x"}));
+  EXPECT_TRUE(lists().Ttl("none").status().Is(Code::kNotFound));
 }
 
 TEST_P(ListTest, PopFromEitherEnd) {
