@@ -66,6 +66,8 @@ row "queue-peek --count 10" queue-peek "$t" q --count 10
 row "sadd (2 new members)" sadd "$t" s a b
 row "srem (1 member)" srem "$t" s a
 row "sadd (1 new, 1 present)" sadd "$t" s b c
+row "sadd --ttl 60 (a new set, 1 member)" sadd "$t" s2 a --ttl 60
+row "expire --type set (1 member)" expire "$t" s2 120 --type set
 row "sismember" sismember "$t" s b
 row "scard" scard "$t" s
 row "smembers (1 member)" smembers "$t" s

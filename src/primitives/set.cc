@@ -41,15 +41,18 @@ std::vector<std::string> Distinct(const std::vector<std::string>& members) {
 Result<size_t> ChangeChunk(const Table& table, std::string_view set, const std::vector<std::string>& chunk,
                            SetChange change, std::optional<Millis> ttl) {
   return RetryOnConflict<size_t>(table.clock(), [&] { return "changing set " + Quote(set); }, [&]() -> Result<std::optional<size_t>> {
-    std::vector<storage::Key> keys = {layout::SetHeaderKey(set)};  // for its expiry
+    // An add reads the header too, for the expiry new members copy.
+    const bool add = change == SetChange::kAdd;
+    std::vector<storage::Key> keys;
+    if (add) keys.push_back(layout::SetHeaderKey(set));
     for (const std::string& m : chunk) keys.push_back(layout::SetMemberKey(set, m));
     auto read = table.engine().BatchGet(table.name(), keys);
     if (!read.ok()) return read.status();
     std::vector<bool> present;
-    for (size_t i = 1; i < read->size(); ++i) present.push_back((*read)[i].has_value());
+    for (size_t i = add ? 1 : 0; i < read->size(); ++i) present.push_back((*read)[i].has_value());
     std::optional<int64_t> expires_at;
     if (ttl) expires_at = table.clock().NowMillis() + ttl->count();
-    WritePlan plan = PlanSetChange(set, (*read)[0], chunk, present, change, expires_at);
+    WritePlan plan = PlanSetChange(set, add ? (*read)[0] : std::nullopt, chunk, present, change, expires_at);
     if (plan.result == 0) return std::optional<size_t>(0);  // nothing to change: no write at all
     auto done = table.engine().Transact(table.name(), plan.writes);
     if (!done.ok()) return done.status();
@@ -101,11 +104,15 @@ WritePlan PlanSetChange(std::string_view set, const std::optional<storage::Item>
   }
   // The members' expiry is the header's only while the header keeps the
   // expiry it was read with (an expire between read and commit: read again).
+  // (A removal adds no member: it needs neither.)
   std::vector<Action> actions = {Action::Set(Attr::kKind, std::string(layout::kKindSet)),
                                  Action::Add(Attr::kNumber, add ? plan.result : -plan.result)};
-  if (!header && expires_at) actions.push_back(Action::Set(Attr::kExpiresAt, *expires_at));
-  Condition same_expiry = header && header->expires_at ? Condition::Equals(Attr::kExpiresAt, *header->expires_at)
-                                                       : Condition::AttrNotExists(Attr::kExpiresAt);
+  Condition same_expiry;
+  if (add) {
+    if (!header && expires_at) actions.push_back(Action::Set(Attr::kExpiresAt, *expires_at));
+    same_expiry = header && header->expires_at ? Condition::Equals(Attr::kExpiresAt, *header->expires_at)
+                                               : Condition::AttrNotExists(Attr::kExpiresAt);
+  }
   plan.writes.push_back(WriteOp::Update(layout::SetHeaderKey(set), std::move(actions), std::move(same_expiry)));
   return plan;
 }

@@ -35,7 +35,8 @@ storage::Item PlanValueItem(std::string_view key, std::string value, std::option
 enum class SetChange { kAdd, kRemove };
 
 // Adds or removes `members` (distinct, at most kMaxAtomicValues) of `set`,
-// whose header was read as `header` (empty: no set yet); `present[i]` says
+// whose header was read as `header` (empty: no set yet; a removal need not
+// read it); `present[i]` says
 // whether members[i] was read present. Every member gets a write (put if
 // absent / delete if present) or a check that it is still as read, so the
 // number changed (`result`) is exact at commit, and the header counts the
