@@ -22,7 +22,7 @@ class Sum {
       Word(word);
     }
     uint64_t tail = 0;
-    std::memcpy(&tail, data + i, size - i);
+    if (i < size) std::memcpy(&tail, data + i, size - i);  // an empty blob's data is null
     Word(tail);
   }
   void Word(uint64_t word) {
