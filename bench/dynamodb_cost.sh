@@ -85,6 +85,7 @@ row "query --type kv" query "$t" --type kv
 printf '{"key":"tmp%d","value":"v"}\n' $(seq 25) | "$kv" --store "$KVSTORE_COST_STORE" batch-set "$t" --file - > /dev/null
 row "delete --prefix tmp (25 keys)" delete "$t" --prefix tmp
 row "info costs (1 table)" info "$t"
+row "backup, checkpoint, vacuum, check (embedded store only: exit 2, nothing sent)" backup /tmp/kvstore-cost-backup.db
 row "export costs (the table so far: 27 records)" export "$t"
 "$kv" --store "$KVSTORE_COST_STORE" export "$t" | sed "s/\"table\":\"$t\"/\"table\":\"${t}3\"/" > /tmp/kvstore-cost-export.jsonl
 row "import of that export (a new table)" import --file /tmp/kvstore-cost-export.jsonl

@@ -90,11 +90,12 @@ class KeyValue {
   Status Expire(std::string_view key, Millis ttl);
   Status Persist(std::string_view key);
 
-  // Sets a plain value (as Set) and returns what the key held before: its
-  // value, a counter's number in decimal, or nullopt when it did not exist.
-  // Atomic: no other write lands between the read and the write.
+  // Sets a plain value (expiring `ttl` from now, if given) and returns what
+  // the key held before: its value, a counter's number in decimal, or
+  // nullopt when it did not exist. Atomic: no other write lands between the
+  // read and the write.
   Result<std::optional<std::string>> GetSet(std::string_view key, std::string_view value,
-                                            const SetOptions& options = {});
+                                            std::optional<Millis> ttl = std::nullopt);
 
   // Deletes every key and counter whose name starts with `prefix` (which
   // may be empty: all of them), a page of 500 at a time, each page one

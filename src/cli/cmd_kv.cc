@@ -44,18 +44,26 @@ Json EntryJson(const Entry& e, int64_t now_ms, bool with_value) {
   return doc;
 }
 
+// VALUE (- reads stdin) and --ttl, as set and getset take them.
+Status ReadValueAndTtl(const KvArgs& args, std::string& value, std::optional<Millis>& ttl) {
+  auto read = ValueOrStdin("value", args.value, kMaxValue);
+  if (!read.ok()) return read.status();
+  auto seconds = OptionalSeconds("--ttl", args.ttl);
+  if (!seconds.ok()) return seconds.status();
+  value = std::move(*read);
+  ttl = *seconds;
+  return Status::Ok();
+}
+
 Status RunSet(Invocation& inv, const KvArgs& args) {
-  auto value = ValueOrStdin("value", args.value, kMaxValue);
-  if (!value.ok()) return value.status();
+  std::string value;
   SetOptions options;
-  auto ttl = OptionalSeconds("--ttl", args.ttl);
-  if (!ttl.ok()) return ttl.status();
-  options.ttl = *ttl;
+  KVSTORE_RETURN_IF_ERROR(ReadValueAndTtl(args, value, options.ttl));
   options.if_not_exists = args.if_not_exists;
   if (args.has_if_value) options.if_value = args.if_value;
   auto table = inv.table(args.table);
   if (!table.ok()) return table.status();
-  return PrintDone(inv.out(), KeyValue(*table).Set(args.key, *value, options), "key", args.key, "ok");
+  return PrintDone(inv.out(), KeyValue(*table).Set(args.key, value, options), "key", args.key, "ok");
 }
 
 Status RunGet(Invocation& inv, const KvArgs& args) {
@@ -179,15 +187,12 @@ Status RunExpire(Invocation& inv, const KvArgs& args, bool persist) {
 }
 
 Status RunGetSet(Invocation& inv, const KvArgs& args) {
-  auto value = ValueOrStdin("value", args.value, kMaxValue);
-  if (!value.ok()) return value.status();
-  SetOptions options;
-  auto ttl = OptionalSeconds("--ttl", args.ttl);
-  if (!ttl.ok()) return ttl.status();
-  options.ttl = *ttl;
+  std::string value;
+  std::optional<Millis> ttl;
+  KVSTORE_RETURN_IF_ERROR(ReadValueAndTtl(args, value, ttl));
   auto table = inv.table(args.table);
   if (!table.ok()) return table.status();
-  auto old = KeyValue(*table).GetSet(args.key, *value, options);
+  auto old = KeyValue(*table).GetSet(args.key, value, ttl);
   if (!old.ok()) return old.status();
   if (inv.json()) {
     Json doc;

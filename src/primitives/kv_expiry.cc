@@ -52,20 +52,17 @@ Status KeyValue::Persist(std::string_view key) {
 // Read, then put on the condition that the key is as read (same version,
 // or still absent); a write in between makes it read again.
 Result<std::optional<std::string>> KeyValue::GetSet(std::string_view key, std::string_view value,
-                                                    const SetOptions& options) {
+                                                    std::optional<Millis> ttl) {
   KVSTORE_RETURN_IF_ERROR(storage::ValidateName("key", key));
   KVSTORE_RETURN_IF_ERROR(storage::ValidateValue("value", value));
-  if (options.ttl) KVSTORE_RETURN_IF_ERROR(storage::ValidateTtl("ttl", *options.ttl));
-  if (options.if_not_exists || options.if_value) {
-    return Status::InvalidArgument("getset takes no condition: it always writes");
-  }
+  if (ttl) KVSTORE_RETURN_IF_ERROR(storage::ValidateTtl("ttl", *ttl));
   using Old = std::optional<std::string>;
   auto describe = [&] { return "getset of key " + Quote(key); };
   return RetryOnConflict<Old>(table_.clock(), describe, [&]() -> Result<std::optional<Old>> {
     auto current = table_.engine().Get(table_.name(), layout::KeyOf(key));
     if (!current.ok() && !current.status().Is(Status::Code::kNotFound)) return current.status();
     Condition as_read = current.ok() ? Condition::Equals(Attr::kVersion, current->version) : Condition::NotExists();
-    storage::Item item = PlanValueItem(key, std::string(value), options.ttl, table_.clock());
+    storage::Item item = PlanValueItem(key, std::string(value), ttl, table_.clock());
     auto put = table_.engine().Put(table_.name(), item, as_read);
     if (!put.ok()) return put.status();
     if (!put->applied) return std::optional<Old>();  // changed meanwhile: read again

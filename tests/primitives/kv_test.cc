@@ -180,7 +180,7 @@ TEST_P(KeyValueTest, TtlExpireAndPersistOnKeysAndCounters) {
 
 TEST_P(KeyValueTest, GetSetReturnsWhatWasThere) {
   EXPECT_EQ(*kv().GetSet("k", "one"), std::nullopt);
-  EXPECT_EQ(*kv().GetSet("k", "two", {.ttl = Millis(50)}), "one");
+  EXPECT_EQ(*kv().GetSet("k", "two", Millis(50)), "one");
   EXPECT_EQ(kv().Get("k")->value, "two");
   EXPECT_EQ(kv().Get("k")->expires_at_ms, clock_->NowMillis() + 50);
   ASSERT_TRUE(Counters(table()).Add("c", 7).ok());
@@ -188,7 +188,7 @@ TEST_P(KeyValueTest, GetSetReturnsWhatWasThere) {
   EXPECT_EQ(kv().Get("c")->kind, KeyKind::kValue);
   clock_->Advance(Millis(50));
   EXPECT_EQ(*kv().GetSet("k", "three"), std::nullopt) << "an expired key held nothing";
-  EXPECT_TRUE(kv().GetSet("k", "x", {.if_not_exists = true}).status().Is(Code::kInvalidArgument));
+  EXPECT_TRUE(kv().GetSet("k", "x", Millis(0)).status().Is(Code::kInvalidArgument));
 }
 
 TEST_P(KeyValueTest, DeletePrefixDeletesExactlyThoseKeysPageByPage) {
