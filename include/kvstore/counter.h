@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "kvstore/clock.h"
+#include "kvstore/fence.h"
 #include "kvstore/status.h"
 #include "kvstore/store.h"
 
@@ -24,6 +25,9 @@ struct AddOptions {
   // Redis's INCR + EXPIRE NX: a fixed window from the first hit, so a busy
   // counter still resets. Must be > 0. Default: the expiry is left as it is.
   std::optional<Millis> ttl{};
+  // Apply only while every fence holds (fence.h): ConditionFailed naming
+  // the lost one otherwise. Default: none.
+  Fences fences{};
 };
 
 class Counters {

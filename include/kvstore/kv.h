@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "kvstore/clock.h"
+#include "kvstore/fence.h"
 #include "kvstore/status.h"
 #include "kvstore/store.h"
 
@@ -43,11 +44,17 @@ struct SetOptions {
   bool if_not_exists = false;
   // Write only if the key currently holds exactly this value.
   std::optional<std::string> if_value{};
+  // Apply only while every fence holds (fence.h): ConditionFailed naming
+  // the lost one otherwise. Default: none.
+  Fences fences{};
 };
 
 struct DeleteOptions {
   // Delete only if the key currently holds exactly this value.
   std::optional<std::string> if_value{};
+  // Apply only while every fence holds (fence.h): ConditionFailed naming
+  // the lost one otherwise. Default: none.
+  Fences fences{};
 };
 
 struct ListOptions {

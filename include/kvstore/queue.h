@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "kvstore/clock.h"
+#include "kvstore/fence.h"
 #include "kvstore/status.h"
 #include "kvstore/store.h"
 
@@ -35,6 +36,9 @@ struct PushOptions {
   int64_t priority = 0;
   // Invisible for this long after the push. Default 0.
   Millis delay = Millis(0);
+  // Apply only while every fence holds (fence.h): ConditionFailed naming
+  // the lost one otherwise. Default: none.
+  Fences fences{};
 };
 
 struct PopOptions {

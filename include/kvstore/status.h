@@ -93,4 +93,12 @@ class Result {
     if (!kvstore_status_.ok()) return kvstore_status_; \
   } while (0)
 
+// lhs = the value of a Result, or return its error.
+#define KVSTORE_ASSIGN_OR_RETURN(lhs, expr)           \
+  do {                                                \
+    auto kvstore_r_ = (expr);                         \
+    if (!kvstore_r_.ok()) return kvstore_r_.status(); \
+    lhs = std::move(*kvstore_r_);                     \
+  } while (0)
+
 #endif  // KVSTORE_STATUS_H_

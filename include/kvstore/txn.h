@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "kvstore/clock.h"
+#include "kvstore/fence.h"
 #include "kvstore/limits.h"
 #include "kvstore/status.h"
 #include "kvstore/store.h"
@@ -54,6 +55,10 @@ struct TxnOp {
   Check check = Check::kExists;
   Compare compare = Compare::kEq;
   int64_t number = 0;
+  // The whole transaction applies only while every fence of every operation
+  // holds (fence.h); a lost one is ConditionFailed naming it. Each fence
+  // takes one of the transaction's 100 item operations. Default: none.
+  Fences fences{};
 };
 
 // One number per operation: set 1; delete 1 if the key existed, else 0; add

@@ -3,6 +3,7 @@
 
 #include "cli/args.h"
 #include "cli/command.h"
+#include "cli/fence_flags.h"
 #include "kvstore/counter.h"
 
 namespace kvstore::cli {
@@ -13,6 +14,7 @@ struct CounterArgs {
   std::string name;
   std::string by = "1";
   std::string ttl;
+  FenceFlags fences;
 };
 
 Status PrintCounter(Invocation& inv, const std::string& name, int64_t value) {
@@ -38,6 +40,7 @@ Status RunAdd(Invocation& inv, const CounterArgs& args, int sign) {
   auto ttl = OptionalSeconds("--ttl", args.ttl);
   if (!ttl.ok()) return ttl.status();
   options.ttl = *ttl;
+  KVSTORE_ASSIGN_OR_RETURN(options.fences, ParseFences(args.fences));
   auto table = inv.table(args.table);
   if (!table.ok()) return table.status();
   auto value = Counters(*table).Add(args.name, sign * *by, options);
@@ -64,17 +67,19 @@ void AddCounterCommands(CommandSet& commands) {
   auto ttl_flag = [args](CLI::App& cmd) {
     cmd.add_option("--ttl", args->ttl, "expire after SECONDS if it has no expiry yet (never pushed back: a fixed window)")
         ->type_name("SECONDS");
+    AddFenceFlags(cmd, args->fences);
   };
   commands.Add("inc",
                {Group::kCounters, "Add to a counter and print its new value",
-                "kvstore inc app deploys --by 1\nkvstore inc app hits:$(date +%H%M) --ttl 60   # a per-minute rate count", ""},
+                "kvstore inc app deploys --by 1\nkvstore inc app hits:$(date +%H%M) --ttl 60   # a per-minute rate count",
+                kFenceLost},
                [args](Invocation& inv) { return RunAdd(inv, *args, +1); },
                table_and_name([args, ttl_flag](CLI::App& cmd) {
                  cmd.add_option("--by", args->by, "amount to add (default 1)")->type_name("N");
                  ttl_flag(cmd);
                }));
   commands.Add(
-      "dec", {Group::kCounters, "Subtract from a counter and print its new value", "kvstore dec app free-slots", ""},
+      "dec", {Group::kCounters, "Subtract from a counter and print its new value", "kvstore dec app free-slots", kFenceLost},
       [args](Invocation& inv) { return RunAdd(inv, *args, -1); },
       table_and_name([args, ttl_flag](CLI::App& cmd) {
         cmd.add_option("--by", args->by, "amount to subtract (default 1)")->type_name("N");

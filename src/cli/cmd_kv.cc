@@ -1,6 +1,7 @@
 // set, get, exists, delete, list, ttl, expire, persist, getset.
 #include "cli/args.h"
 #include "cli/command.h"
+#include "cli/fence_flags.h"
 #include "cli/progress.h"
 #include "kvstore/kv.h"
 #include "kvstore/limits.h"
@@ -25,6 +26,7 @@ struct KvArgs {
   bool has_prefix = false;
   std::string seconds;
   std::string type = "kv";  // ttl, expire, persist: kv (keys and counters), set or list
+  FenceFlags fences;
 };
 
 const char* KindName(KeyKind kind) { return kind == KeyKind::kCounter ? "counter" : "kv"; }
@@ -61,6 +63,7 @@ Status RunSet(Invocation& inv, const KvArgs& args) {
   KVSTORE_RETURN_IF_ERROR(ReadValueAndTtl(args, value, options.ttl));
   options.if_not_exists = args.if_not_exists;
   if (args.has_if_value) options.if_value = args.if_value;
+  KVSTORE_ASSIGN_OR_RETURN(options.fences, ParseFences(args.fences));
   auto table = inv.table(args.table);
   if (!table.ok()) return table.status();
   return PrintDone(inv.out(), KeyValue(*table).Set(args.key, value, options), "key", args.key, "ok");
@@ -114,11 +117,15 @@ Status RunDeletePrefix(Invocation& inv, const KvArgs& args, Table& table) {
 Status RunDelete(Invocation& inv, const KvArgs& args) {
   if (args.has_prefix == !args.key.empty()) return Status::InvalidArgument("give either a KEY or --prefix PREFIX");
   if (args.has_prefix && args.has_if_value) return Status::InvalidArgument("--if-value applies to one KEY, not --prefix");
+  if (args.has_prefix && !(args.fences.if_lock.empty() && args.fences.if_leader.empty())) {
+    return Status::InvalidArgument("--if-lock and --if-leader apply to one KEY, not --prefix");
+  }
+  DeleteOptions options;
+  if (args.has_if_value) options.if_value = args.if_value;
+  KVSTORE_ASSIGN_OR_RETURN(options.fences, ParseFences(args.fences));
   auto table = inv.table(args.table);
   if (!table.ok()) return table.status();
   if (args.has_prefix) return RunDeletePrefix(inv, args, *table);
-  DeleteOptions options;
-  if (args.has_if_value) options.if_value = args.if_value;
   return PrintDone(inv.out(), KeyValue(*table).Delete(args.key, options), "key", args.key, "deleted");
 }
 
@@ -261,7 +268,7 @@ void AddKvCommands(CommandSet& commands) {
   commands.Add("set",
                {Group::kKeys, "Store a value under a key",
                 "kvstore set app greeting hello --ttl 3600\necho -n v2 | kvstore set app config - --if-value v1",
-                "a condition (--if-not-exists, --if-value) did not hold; nothing was written"}, [args](Invocation& inv) { return RunSet(inv, *args); },
+                "a condition (--if-not-exists, --if-value, --if-lock, --if-leader) did not hold; nothing was written"}, [args](Invocation& inv) { return RunSet(inv, *args); },
                table_and_key([args](CLI::App& cmd) {
                  cmd.add_option("VALUE", args->value, "the value (up to 256 KiB); - reads it from stdin")->required();
                  cmd.add_option("--ttl", args->ttl, "expire the key after this many seconds (decimals allowed)")
@@ -272,6 +279,7 @@ void AddKvCommands(CommandSet& commands) {
                      ->type_name("VALUE")
                      ->excludes(if_not_exists)
                      ->each([args](const std::string&) { args->has_if_value = true; });
+                 AddFenceFlags(cmd, args->fences);
                }));
 
   commands.Add("get", {Group::kKeys, "Print a key's value", "kvstore get app greeting", "the key does not exist"}, [args](Invocation& inv) { return RunGet(inv, *args); },
@@ -285,7 +293,7 @@ void AddKvCommands(CommandSet& commands) {
   commands.Add("delete",
                {Group::kKeys, "Delete a key, or every key with a prefix",
                 "kvstore delete app greeting\nkvstore delete app config --if-value v2\nkvstore delete app --prefix tmp:",
-                "the key did not exist, or --if-value did not hold"}, [args](Invocation& inv) { return RunDelete(inv, *args); },
+                "the key did not exist, or --if-value, --if-lock or --if-leader did not hold"}, [args](Invocation& inv) { return RunDelete(inv, *args); },
                [args](CLI::App& cmd) {
                  cmd.add_option("TABLE", args->table, "table name")->required();
                  cmd.add_option("KEY", args->key, "key: 1-512 bytes of UTF-8");
@@ -295,6 +303,7 @@ void AddKvCommands(CommandSet& commands) {
                  cmd.add_option("--prefix", args->prefix, "delete every key and counter starting with this; prints how many")
                      ->type_name("PREFIX")
                      ->each([args](const std::string&) { args->has_prefix = true; });
+                 AddFenceFlags(cmd, args->fences);
                });
 
   commands.Add("list",

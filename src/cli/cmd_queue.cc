@@ -1,6 +1,7 @@
 // queue-push, queue-pop, queue-ack, queue-nack, queue-peek, queue-size.
 #include "cli/args.h"
 #include "cli/command.h"
+#include "cli/fence_flags.h"
 #include "kvstore/queue.h"
 #include "kvstore/limits.h"
 
@@ -18,6 +19,7 @@ struct QueueArgs {
   std::string max_receives;
   std::string receipt;
   std::string count;
+  FenceFlags fences;
 };
 
 Json MessageJson(const std::string& queue, const Message& m) {
@@ -43,6 +45,7 @@ Status RunPush(Invocation& inv, const QueueArgs& args) {
   auto delay = SecondsOr("--delay", args.delay, Millis(0));
   if (!delay.ok()) return delay.status();
   options.delay = *delay;
+  KVSTORE_ASSIGN_OR_RETURN(options.fences, ParseFences(args.fences));
   auto table = inv.table(args.table);
   if (!table.ok()) return table.status();
   auto id = Queues(*table).Push(args.queue, *payload, options);
@@ -152,12 +155,13 @@ void AddQueueCommands(CommandSet& commands) {
   auto args = std::make_shared<QueueArgs>();
   AddQueueCommand(
       commands, "queue-push",
-      {Group::kQueues, "Add a message; prints its id", "kvstore queue-push app jobs '{\"resize\": 42}' --priority 5", ""},
+      {Group::kQueues, "Add a message; prints its id", "kvstore queue-push app jobs '{\"resize\": 42}' --priority 5", kFenceLost},
       args, [args](Invocation& inv) { return RunPush(inv, *args); },
       [args](CLI::App& cmd) {
         cmd.add_option("PAYLOAD", args->payload, "the message (up to 256 KiB); - reads it from stdin")->required();
         cmd.add_option("--priority", args->priority, "higher pops first (default 0)")->type_name("N");
         cmd.add_option("--delay", args->delay, "invisible for this many seconds")->type_name("SECONDS");
+        AddFenceFlags(cmd, args->fences);
       });
 
   AddQueueCommand(

@@ -65,52 +65,52 @@ Status ReadDetails(const Fields& f, DumpRecord& r) {
     case Type::kTable: return f.Known({"table", "type"});
     case Type::kKey:
       KVSTORE_RETURN_IF_ERROR(f.Known({"table", "type", "key", "key_base64", "value", "value_base64", "ttl"}));
-      ASSIGN_OR_RETURN(r.value, f.Bytes("value"));
+      KVSTORE_ASSIGN_OR_RETURN(r.value, f.Bytes("value"));
       break;
     case Type::kCounter:
       KVSTORE_RETURN_IF_ERROR(f.Known({"table", "type", "key", "key_base64", "value", "ttl"}));
-      ASSIGN_OR_RETURN(r.number, f.Integer("value"));
+      KVSTORE_ASSIGN_OR_RETURN(r.number, f.Integer("value"));
       break;
     case Type::kLock:
       KVSTORE_RETURN_IF_ERROR(f.Known({"table", "type", "lock", "lock_base64", "fencing_token"}));
-      ASSIGN_OR_RETURN(r.number, f.Integer("fencing_token"));
+      KVSTORE_ASSIGN_OR_RETURN(r.number, f.Integer("fencing_token"));
       break;
     case Type::kLeader:
       KVSTORE_RETURN_IF_ERROR(f.Known({"table", "type", "group", "group_base64", "term"}));
-      ASSIGN_OR_RETURN(r.number, f.Integer("term"));
+      KVSTORE_ASSIGN_OR_RETURN(r.number, f.Integer("term"));
       break;
     case Type::kSet: KVSTORE_RETURN_IF_ERROR(f.Known({"table", "type", "set", "set_base64", "ttl"})); break;
     case Type::kList: KVSTORE_RETURN_IF_ERROR(f.Known({"table", "type", "list", "list_base64", "ttl"})); break;
     case Type::kMember:
       KVSTORE_RETURN_IF_ERROR(f.Known({"table", "type", "set", "set_base64", "member", "member_base64"}));
-      ASSIGN_OR_RETURN(r.value, f.Bytes("member"));
+      KVSTORE_ASSIGN_OR_RETURN(r.value, f.Bytes("member"));
       break;
     case Type::kElement:
       KVSTORE_RETURN_IF_ERROR(f.Known({"table", "type", "list", "list_base64", "value", "value_base64"}));
-      ASSIGN_OR_RETURN(r.value, f.Bytes("value"));
+      KVSTORE_ASSIGN_OR_RETURN(r.value, f.Bytes("value"));
       break;
     case Type::kQueue:
       KVSTORE_RETURN_IF_ERROR(f.Known({"table", "type", "queue", "queue_base64", "last_id"}));
-      if (f.Has("last_id")) ASSIGN_OR_RETURN(r.number, f.Integer("last_id"));
+      if (f.Has("last_id")) KVSTORE_ASSIGN_OR_RETURN(r.number, f.Integer("last_id"));
       break;
     case Type::kMessage:
       KVSTORE_RETURN_IF_ERROR(f.Known({"table", "type", "queue", "queue_base64", "id", "payload", "payload_base64",
                                        "priority", "receive_count", "delay"}));
-      ASSIGN_OR_RETURN(r.id, f.Integer("id"));
+      KVSTORE_ASSIGN_OR_RETURN(r.id, f.Integer("id"));
       if (r.id <= 0) return f.Error("field 'id' must be more than 0");
-      ASSIGN_OR_RETURN(r.value, f.Bytes("payload"));
-      if (f.Has("priority")) ASSIGN_OR_RETURN(r.number, f.Integer("priority"));
-      if (f.Has("receive_count")) ASSIGN_OR_RETURN(r.receive_count, f.Integer("receive_count"));
-      if (f.Has("delay")) ASSIGN_OR_RETURN(r.ttl, f.Seconds("delay"));
+      KVSTORE_ASSIGN_OR_RETURN(r.value, f.Bytes("payload"));
+      if (f.Has("priority")) KVSTORE_ASSIGN_OR_RETURN(r.number, f.Integer("priority"));
+      if (f.Has("receive_count")) KVSTORE_ASSIGN_OR_RETURN(r.receive_count, f.Integer("receive_count"));
+      if (f.Has("delay")) KVSTORE_ASSIGN_OR_RETURN(r.ttl, f.Seconds("delay"));
       break;
   }
-  if (HasTtl(r.type) && f.Has("ttl")) ASSIGN_OR_RETURN(r.ttl, f.Seconds("ttl"));
+  if (HasTtl(r.type) && f.Has("ttl")) KVSTORE_ASSIGN_OR_RETURN(r.ttl, f.Seconds("ttl"));
   return Status::Ok();
 }
 
 Result<Type> TypeNamed(const Fields& f) {
   std::string name;
-  ASSIGN_OR_RETURN(name, f.String("type"));
+  KVSTORE_ASSIGN_OR_RETURN(name, f.String("type"));
   for (const TypeSpelling& s : kTypes) {
     if (name == s.name) return s.type;
   }
@@ -160,9 +160,9 @@ Result<std::optional<DumpRecord>> ParseRecordLine(std::string_view line, const s
   }
   Fields f(*doc, where);
   DumpRecord record;
-  ASSIGN_OR_RETURN(record.type, TypeNamed(f));
-  ASSIGN_OR_RETURN(record.table, f.String("table"));
-  if (const char* object = SpellingOf(record.type).object_field) ASSIGN_OR_RETURN(record.name, f.Bytes(object));
+  KVSTORE_ASSIGN_OR_RETURN(record.type, TypeNamed(f));
+  KVSTORE_ASSIGN_OR_RETURN(record.table, f.String("table"));
+  if (const char* object = SpellingOf(record.type).object_field) KVSTORE_ASSIGN_OR_RETURN(record.name, f.Bytes(object));
   KVSTORE_RETURN_IF_ERROR(ReadDetails(f, record));
   return std::optional<DumpRecord>(std::move(record));
 }

@@ -43,13 +43,6 @@ class Fields {
   std::string where_;
 };
 
-#define ASSIGN_OR_RETURN(lhs, expr)                   \
-  do {                                                \
-    auto kvstore_r_ = (expr);                         \
-    if (!kvstore_r_.ok()) return kvstore_r_.status(); \
-    lhs = std::move(*kvstore_r_);                     \
-  } while (0)
-
 }  // namespace kvstore::cli
 
 #endif  // KVSTORE_CLI_JSON_FIELDS_H_

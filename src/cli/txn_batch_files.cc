@@ -36,29 +36,44 @@ Status ParseCheck(const Fields& f, TxnOp& op) {
   }
   if (f.Has("equals")) {
     op.check = TxnOp::Check::kEquals;
-    ASSIGN_OR_RETURN(op.value, f.Bytes("equals"));
+    KVSTORE_ASSIGN_OR_RETURN(op.value, f.Bytes("equals"));
     return Status::Ok();
   }
   static const std::map<std::string, TxnOp::Compare> kCompares = {
       {"==", TxnOp::Compare::kEq}, {"!=", TxnOp::Compare::kNe}, {"<", TxnOp::Compare::kLt},
       {"<=", TxnOp::Compare::kLe}, {">", TxnOp::Compare::kGt},  {">=", TxnOp::Compare::kGe}};
   std::string compare;
-  ASSIGN_OR_RETURN(compare, f.String("compare"));
+  KVSTORE_ASSIGN_OR_RETURN(compare, f.String("compare"));
   auto it = kCompares.find(compare);
   if (it == kCompares.end()) return f.Error("field 'compare' must be one of == != < <= > >=");
   if (!f.Has("number")) return f.Error("missing field 'number'");
   op.check = TxnOp::Check::kCompare;
   op.compare = it->second;
-  ASSIGN_OR_RETURN(op.number, f.Integer("number"));
+  KVSTORE_ASSIGN_OR_RETURN(op.number, f.Integer("number"));
   return Status::Ok();
 }
 
-Result<TxnOp> ParseOp(const Json& j, size_t index) {
+// "if_lock": "LOCK:TOKEN" and "if_leader": "GROUP:TERM", which any operation
+// may carry: moved from `j` into `op`, so the op's own fields are read alone.
+Status TakeFences(Json& j, const Fields& f, TxnOp& op) {
+  for (auto [field, holder] : {std::pair{"if_lock", Fence::Holder::kLock}, {"if_leader", Fence::Holder::kLeader}}) {
+    if (!f.Has(field)) continue;
+    std::string text;
+    KVSTORE_ASSIGN_OR_RETURN(text, f.String(field));
+    auto fence = ParseFence(holder, text);
+    if (!fence.ok()) return f.Error("field '" + std::string(field) + "': " + fence.status().message());
+    op.fences.push_back(std::move(*fence));
+    j.erase(field);
+  }
+  return Status::Ok();
+}
+
+Result<TxnOp> ParseOp(Json j, size_t index) {
   std::string where = "operation " + std::to_string(index) + ": ";
   if (!j.is_object()) return Status::InvalidArgument(where + "must be an object");
   Fields head(j, where);
   std::string name;
-  ASSIGN_OR_RETURN(name, head.String("op"));
+  KVSTORE_ASSIGN_OR_RETURN(name, head.String("op"));
   auto type = OpTypes().find(name);
   if (type == OpTypes().end()) {
     return head.Error("unknown op '" + name + "'; use set, delete, inc, dec, sadd, srem, lpush, rpush or check");
@@ -66,21 +81,22 @@ Result<TxnOp> ParseOp(const Json& j, size_t index) {
   TxnOp op;
   op.type = type->second;
   Fields f(j, "operation " + std::to_string(index) + " (" + name + "): ");
+  KVSTORE_RETURN_IF_ERROR(TakeFences(j, f, op));
   switch (op.type) {
     case TxnOp::Type::kSet:
       KVSTORE_RETURN_IF_ERROR(f.Known({"op", "key", "value", "value_base64", "ttl"}));
-      ASSIGN_OR_RETURN(op.name, f.String("key"));
-      ASSIGN_OR_RETURN(op.value, f.Bytes("value"));
-      if (f.Has("ttl")) ASSIGN_OR_RETURN(op.ttl, f.Seconds("ttl"));
+      KVSTORE_ASSIGN_OR_RETURN(op.name, f.String("key"));
+      KVSTORE_ASSIGN_OR_RETURN(op.value, f.Bytes("value"));
+      if (f.Has("ttl")) KVSTORE_ASSIGN_OR_RETURN(op.ttl, f.Seconds("ttl"));
       break;
     case TxnOp::Type::kDelete:
       KVSTORE_RETURN_IF_ERROR(f.Known({"op", "key"}));
-      ASSIGN_OR_RETURN(op.name, f.String("key"));
+      KVSTORE_ASSIGN_OR_RETURN(op.name, f.String("key"));
       break;
     case TxnOp::Type::kAdd:
       KVSTORE_RETURN_IF_ERROR(f.Known({"op", "key", "by"}));
-      ASSIGN_OR_RETURN(op.name, f.String("key"));
-      if (f.Has("by")) ASSIGN_OR_RETURN(op.by, f.Integer("by"));
+      KVSTORE_ASSIGN_OR_RETURN(op.name, f.String("key"));
+      if (f.Has("by")) KVSTORE_ASSIGN_OR_RETURN(op.by, f.Integer("by"));
       if (name == "dec") {
         if (op.by == INT64_MIN) return f.Error("field 'by' cannot be negated within 64 bits");
         op.by = -op.by;
@@ -89,17 +105,17 @@ Result<TxnOp> ParseOp(const Json& j, size_t index) {
     case TxnOp::Type::kSAdd:
     case TxnOp::Type::kSRem:
       KVSTORE_RETURN_IF_ERROR(f.Known({"op", "set", "members"}));
-      ASSIGN_OR_RETURN(op.name, f.String("set"));
-      ASSIGN_OR_RETURN(op.items, f.Strings("members"));
+      KVSTORE_ASSIGN_OR_RETURN(op.name, f.String("set"));
+      KVSTORE_ASSIGN_OR_RETURN(op.items, f.Strings("members"));
       break;
     case TxnOp::Type::kLPush:
     case TxnOp::Type::kRPush:
       KVSTORE_RETURN_IF_ERROR(f.Known({"op", "list", "values"}));
-      ASSIGN_OR_RETURN(op.name, f.String("list"));
-      ASSIGN_OR_RETURN(op.items, f.Strings("values"));
+      KVSTORE_ASSIGN_OR_RETURN(op.name, f.String("list"));
+      KVSTORE_ASSIGN_OR_RETURN(op.items, f.Strings("values"));
       break;
     case TxnOp::Type::kCheck:
-      ASSIGN_OR_RETURN(op.name, f.String("key"));
+      KVSTORE_ASSIGN_OR_RETURN(op.name, f.String("key"));
       KVSTORE_RETURN_IF_ERROR(ParseCheck(f, op));
       if (f.Has("exists")) {
         if (!j.at("exists").is_boolean()) return f.Error("field 'exists' must be true or false");
@@ -116,9 +132,9 @@ Result<BatchEntry> ParseEntry(const Json& j, const std::string& origin) {
   Fields f(j, where);
   KVSTORE_RETURN_IF_ERROR(f.Known({"key", "value", "value_base64", "ttl"}));
   BatchEntry entry;
-  ASSIGN_OR_RETURN(entry.key, f.String("key"));
-  ASSIGN_OR_RETURN(entry.value, f.Bytes("value"));
-  if (f.Has("ttl")) ASSIGN_OR_RETURN(entry.ttl, f.Seconds("ttl"));
+  KVSTORE_ASSIGN_OR_RETURN(entry.key, f.String("key"));
+  KVSTORE_ASSIGN_OR_RETURN(entry.value, f.Bytes("value"));
+  if (f.Has("ttl")) KVSTORE_ASSIGN_OR_RETURN(entry.ttl, f.Seconds("ttl"));
   return entry;
 }
 

@@ -5,7 +5,10 @@
 
 #include <limits>
 
+#include "primitives/fence_checks.h"
 #include "primitives/layout.h"
+#include "primitives/retry.h"
+#include "primitives/write_plans.h"
 #include "storage/engine.h"
 #include "storage/limits.h"
 
@@ -36,25 +39,57 @@ Condition CanAdd(int64_t delta) {
   return is_counter;
 }
 
+// A counter's write: its kind, `number_change` (an add, or a set to a sum
+// computed from a read) and, for a new window, its expiry.
+std::vector<storage::Action> CounterWrite(storage::Action number_change, std::optional<int64_t> expires_at) {
+  std::vector<storage::Action> actions = {storage::Action::Set(Attr::kKind, std::string(layout::kKindCounter)),
+                                          std::move(number_change)};
+  if (expires_at) actions.push_back(storage::Action::SetIfAbsent(Attr::kExpiresAt, *expires_at));
+  return actions;
+}
+
+Status WouldOverflow(std::string_view name, int64_t left_at) {
+  return Status::OutOfRange("counter " + Quote(name) + " would overflow 64 bits; it was left at " +
+                            std::to_string(left_at));
+}
+
+// A fenced add is a transaction, which returns no item, so it cannot learn
+// the sum from the store as a plain add does: it reads the counter and
+// writes the sum on condition that the counter is still as read.
+Result<int64_t> FencedAdd(const Table& table, std::string_view name, int64_t delta,
+                          std::optional<int64_t> expires_at, const Fences& fences) {
+  storage::Key key = layout::KeyOf(name);
+  auto attempt = [&]() -> Result<std::optional<int64_t>> {
+    auto read = table.engine().BatchGet(table.name(), {key});
+    if (!read.ok()) return read.status();
+    const std::optional<storage::Item>& current = (*read)[0];
+    if (current && current->kind != layout::kKindCounter) return NotACounter(name);
+    int64_t old = current ? current->number.value_or(0) : 0;
+    int64_t sum;
+    if (__builtin_add_overflow(old, delta, &sum)) return WouldOverflow(name, old);
+    auto write = CounterWrite(storage::Action::Set(Attr::kNumber, sum), expires_at);
+    auto done = fence::Commit(table, fences, {storage::WriteOp::Update(key, std::move(write), AsRead(current))});
+    if (!done.ok()) return done.status();
+    return done->applied ? std::optional<int64_t>(sum) : std::nullopt;
+  };
+  return RetryOnConflict<int64_t>(table.clock(), [&] { return "changing counter " + Quote(name); }, attempt);
+}
+
 }  // namespace
 
 Result<int64_t> Counters::Add(std::string_view name, int64_t delta, const AddOptions& options) {
   KVSTORE_RETURN_IF_ERROR(storage::ValidateName("counter name", name));
   if (options.ttl) KVSTORE_RETURN_IF_ERROR(storage::ValidateTtl("ttl", *options.ttl));
-  std::vector<storage::Action> actions = {
-      storage::Action::Set(Attr::kKind, std::string(layout::kKindCounter)),
-      storage::Action::Add(Attr::kNumber, delta),
-  };
-  if (options.ttl) {
-    actions.push_back(storage::Action::SetIfAbsent(Attr::kExpiresAt, table_.clock().NowMillis() + options.ttl->count()));
-  }
+  KVSTORE_RETURN_IF_ERROR(fence::Validate(options.fences));
+  std::optional<int64_t> expires_at;
+  if (options.ttl) expires_at = table_.clock().NowMillis() + options.ttl->count();
+  if (!options.fences.empty()) return FencedAdd(table_, name, delta, expires_at, options.fences);
   Condition condition = Condition::AnyOf({Condition::NotExists(), CanAdd(delta)});
-  auto outcome = table_.engine().Update(table_.name(), layout::KeyOf(name), actions, condition);
+  auto outcome = table_.engine().Update(table_.name(), layout::KeyOf(name), CounterWrite(storage::Action::Add(Attr::kNumber, delta), expires_at), condition);
   if (!outcome.ok()) return outcome.status();
   if (outcome->applied) return outcome->item->number.value_or(0);
   if (outcome->item && outcome->item->kind != layout::kKindCounter) return NotACounter(name);
-  return Status::OutOfRange("counter " + Quote(name) + " would overflow 64 bits; it was left at " +
-                            std::to_string(outcome->item ? outcome->item->number.value_or(0) : 0));
+  return WouldOverflow(name, outcome->item ? outcome->item->number.value_or(0) : 0);
 }
 
 Result<int64_t> Counters::Get(std::string_view name) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "primitives/fence_checks.h"
 #include "primitives/kv_entry.h"
 #include "primitives/layout.h"
 #include "primitives/write_plans.h"
@@ -55,6 +56,7 @@ Status KeyValue::Set(std::string_view key, std::string_view value, const SetOpti
   KVSTORE_RETURN_IF_ERROR(storage::ValidateName("key", key));
   KVSTORE_RETURN_IF_ERROR(storage::ValidateValue("value", value));
   if (options.ttl) KVSTORE_RETURN_IF_ERROR(storage::ValidateTtl("ttl", *options.ttl));
+  KVSTORE_RETURN_IF_ERROR(fence::Validate(options.fences));
   if (options.if_not_exists && options.if_value) {
     return Status::InvalidArgument("if-not-exists and if-value cannot be used together");
   }
@@ -63,7 +65,7 @@ Status KeyValue::Set(std::string_view key, std::string_view value, const SetOpti
   if (options.if_not_exists) condition = Condition::NotExists();
   if (options.if_value) condition = HoldsValue(*options.if_value);
 
-  auto outcome = table_.engine().Put(table_.name(), item, condition);
+  auto outcome = fence::Write(table_, options.fences, storage::WriteOp::Put(std::move(item), condition));
   if (!outcome.ok()) return outcome.status();
   if (outcome->applied) return Status::Ok();
   if (options.if_not_exists) return Status::ConditionFailed("key " + Quote(key) + " already exists");
@@ -82,8 +84,9 @@ Status KeyValue::Exists(std::string_view key) { return Get(key).status(); }
 
 Status KeyValue::Delete(std::string_view key, const DeleteOptions& options) {
   KVSTORE_RETURN_IF_ERROR(storage::ValidateName("key", key));
+  KVSTORE_RETURN_IF_ERROR(fence::Validate(options.fences));
   Condition condition = options.if_value ? HoldsValue(*options.if_value) : Condition::Always();
-  auto outcome = table_.engine().Delete(table_.name(), layout::KeyOf(key), condition);
+  auto outcome = fence::Write(table_, options.fences, storage::WriteOp::Delete(layout::KeyOf(key), condition));
   if (!outcome.ok()) return outcome.status();
   if (!outcome->item) return KeyNotFound(key);
   if (!outcome->applied) {

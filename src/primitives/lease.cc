@@ -124,6 +124,11 @@ Result<Outcome> Release(const Table& table, const storage::Key& key, std::string
                [&](const State& state) { return state.holder != holder; });
 }
 
+Condition HeldWithNumber(int64_t number, int64_t now) {
+  return Condition::AllOf({Condition::Equals(Attr::kNumber, number), Condition::AttrExists(Attr::kOwner),
+                           Condition::Compare(Attr::kDeadline, CompareOp::kGt, now)});
+}
+
 Result<State> Read(const Table& table, const storage::Key& key) {
   auto item = table.engine().Get(table.name(), key);
   if (item.ok()) return StateOf(*item, SurelyPast(table));

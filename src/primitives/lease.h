@@ -75,6 +75,11 @@ Result<Outcome> Release(const Table& table, const storage::Key& key, std::string
 // The lease as it is now.
 Result<State> Read(const Table& table, const storage::Key& key);
 
+// "Held, with this number, and not run out by `now`": what a fenced write
+// checks (fence.h). Stricter than the holder's own view by the clock skew
+// between them, never looser: a write is refused rather than let through late.
+storage::Condition HeldWithNumber(int64_t number, int64_t now);
+
 }  // namespace kvstore::lease
 
 #endif  // KVSTORE_PRIMITIVES_LEASE_H_

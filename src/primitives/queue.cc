@@ -15,6 +15,7 @@
 #include <cstdio>
 
 #include "primitives/backoff.h"
+#include "primitives/fence_checks.h"
 #include "primitives/retry.h"
 #include "primitives/layout.h"
 #include "storage/engine.h"
@@ -109,7 +110,7 @@ class QueueOps {
     } else {
       item.key = {layout::ReadyPartition(queue_), order};
     }
-    auto put = Engine().Put(table_.name(), item, Condition::NotExists());
+    auto put = fence::Write(table_, options.fences, storage::WriteOp::Put(std::move(item), Condition::NotExists()));
     if (!put.ok()) return put.status();
     if (!put->applied) return Status::IoError("message id " + std::to_string(*seq) + " is already taken");
     return std::to_string(*seq);
@@ -299,6 +300,7 @@ Result<std::string> Queues::Push(std::string_view queue, std::string_view payloa
   KVSTORE_RETURN_IF_ERROR(ValidateQueue(queue));
   KVSTORE_RETURN_IF_ERROR(storage::ValidateValue("payload", payload));
   KVSTORE_RETURN_IF_ERROR(storage::ValidateWait("delay", options.delay));
+  KVSTORE_RETURN_IF_ERROR(fence::Validate(options.fences));
   return QueueOps(table_, queue).Push(payload, options);
 }
 

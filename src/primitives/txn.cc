@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 
+#include "primitives/fence_checks.h"
 #include "primitives/layout.h"
 #include "primitives/retry.h"
 #include "primitives/write_plans.h"
@@ -150,11 +151,6 @@ std::string CheckText(const TxnOp& c) {
   return "";
 }
 
-// "Still as read": the version we saw, or still absent.
-Condition AsRead(const std::optional<Item>& item) {
-  return item ? Condition::Equals(Attr::kVersion, item->version) : Condition::NotExists();
-}
-
 class TxnRunner {
  public:
   TxnRunner(const Table& table, const std::vector<TxnOp>& ops) : table_(table), ops_(ops) {}
@@ -166,8 +162,11 @@ class TxnRunner {
                                      " operations; the limit is " + std::to_string(kMaxTxnOps));
     }
     std::map<std::string, size_t> writer;
+    fences_.clear();
     for (size_t i = 0; i < ops_.size(); ++i) {
       KVSTORE_RETURN_IF_ERROR(ValidateOp(i, ops_[i]));
+      KVSTORE_RETURN_IF_ERROR(InOp(i, ops_[i], fence::Validate(ops_[i].fences)));
+      fences_.insert(fences_.end(), ops_[i].fences.begin(), ops_[i].fences.end());
       if (ops_[i].type == Type::kCheck) continue;
       auto [it, fresh] = writer.emplace(Id(MainKey(ops_[i])), i);
       if (!fresh) {
@@ -176,6 +175,8 @@ class TxnRunner {
                                        "; an item can be changed once per transaction");
       }
     }
+    KVSTORE_RETURN_IF_ERROR(fence::Validate(fences_));
+    fences_ = fence::Distinct(fences_);
     return Status::Ok();
   }
 
@@ -198,12 +199,12 @@ class TxnRunner {
       if (std::all_of(checks.begin(), checks.end(), [&](size_t c) { return merged_checks.count(c); })) continue;
       AddWrite(WriteOp::Check(layout::KeyOf(ops_[checks.front()].name), ChecksOn(id)));
     }
-    if (writes_.size() > kMaxTxnOps) {
-      return Status::InvalidArgument("the transaction needs " + std::to_string(writes_.size()) +
-                                     " item writes; the limit is " + std::to_string(kMaxTxnOps) +
+    if (writes_.size() + fences_.size() > kMaxTxnOps) {
+      return Status::InvalidArgument("the transaction needs " + std::to_string(writes_.size() + fences_.size()) +
+                                     " item writes and fence checks; the limit is " + std::to_string(kMaxTxnOps) +
                                      " (fewer members or values per operation)");
     }
-    auto done = table_.engine().Transact(table_.name(), writes_);
+    auto done = fence::Commit(table_, fences_, writes_);
     if (!done.ok()) return done.status();
     if (done->applied) return std::optional<TxnResult>(std::move(result));
     KVSTORE_RETURN_IF_ERROR(ExplainFailure(writes_[done->failed_index].key));
@@ -332,6 +333,7 @@ class TxnRunner {
   std::map<std::string, std::optional<Item>> read_;
   std::map<std::string, std::vector<size_t>> checks_by_item_;
   std::vector<WriteOp> writes_;
+  Fences fences_;  // every operation's, each once
 };
 
 }  // namespace

@@ -59,6 +59,12 @@ WritePlan PlanListPush(std::string_view list, const std::optional<storage::Item>
                        const std::vector<std::string>& values,
                        std::optional<int64_t> new_list_expires_at = std::nullopt);
 
+// "Still as read": the version we saw, or still absent. The condition of
+// every read-then-write (optimistic) plan.
+inline storage::Condition AsRead(const std::optional<storage::Item>& item) {
+  return item ? storage::Condition::Equals(storage::Attr::kVersion, item->version) : storage::Condition::NotExists();
+}
+
 // The expiry the parts of a set or list carry: the header's, or for a
 // collection not made yet, `for_new`.
 inline std::optional<int64_t> PartsExpiry(const std::optional<storage::Item>& header, std::optional<int64_t> for_new) {
