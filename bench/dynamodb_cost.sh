@@ -49,6 +49,16 @@ row "lock-extend" lock-extend "$t" l --owner a
 row "lock-check" lock-check "$t" l
 row "lock-release" lock-release "$t" l --owner a
 row "lock-run (a command shorter than the TTL)" lock-run "$t" l -- true
+row "sem-acquire (a free slot)" sem-acquire "$t" pool --limit 3 --owner a
+row "sem-extend" sem-extend "$t" pool --owner a
+row "sem-check" sem-check "$t" pool
+row "sem-release" sem-release "$t" pool --owner a
+row "sem-run (a command shorter than the TTL)" sem-run "$t" pool --limit 3 -- true
+"$kv" --store "$KVSTORE_COST_STORE" lock-acquire "$t" fence --owner a > /dev/null
+row "set --if-lock (a fenced write)" set "$t" k v --if-lock fence:1
+row "inc --if-lock" inc "$t" n --if-lock fence:1
+row "queue-push --if-lock" queue-push "$t" fq job --if-lock fence:1
+row "set --if-lock (refused: stale token)" set "$t" k v --if-lock fence:9
 row "leader-elect" leader-elect "$t" g --candidate a
 row "leader-heartbeat" leader-heartbeat "$t" g --candidate a
 row "leader-check" leader-check "$t" g

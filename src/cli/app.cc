@@ -25,6 +25,7 @@ void AddTableCommands(CommandSet& commands);
 void AddKvCommands(CommandSet& commands);
 void AddCounterCommands(CommandSet& commands);
 void AddLockCommands(CommandSet& commands);
+void AddSemaphoreCommands(CommandSet& commands);
 void AddQueueCommands(CommandSet& commands);
 void AddLeaderCommands(CommandSet& commands);
 void AddCollectionCommands(CommandSet& commands);
@@ -175,6 +176,7 @@ void AddEveryCommand(CommandSet& commands) {
   AddKvCommands(commands);
   AddCounterCommands(commands);
   AddLockCommands(commands);
+  AddSemaphoreCommands(commands);
   AddQueueCommands(commands);
   AddLeaderCommands(commands);
   AddCollectionCommands(commands);

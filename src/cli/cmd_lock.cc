@@ -1,7 +1,7 @@
 // lock-acquire, lock-release, lock-extend, lock-check, lock-run.
 #include "cli/args.h"
 #include "cli/command.h"
-#include "cli/lock_run.h"
+#include "cli/run_while_held.h"
 #include "kvstore/lock.h"
 
 namespace kvstore::cli {
@@ -91,20 +91,26 @@ Status RunCheck(Invocation& inv, const LockArgs& args) {
   return Status::NotFound("lock is free");
 }
 
-Status RunLockRunCommand(Invocation& inv, const LockArgs& args) {
-  LockRunRequest request{.table = args.table, .lock = args.lock, .command = args.command};
-  auto ttl = SecondsOr("--ttl", args.ttl, kDefaultLockTtl);
-  if (!ttl.ok()) return ttl.status();
-  auto wait = SecondsOr("--wait", args.wait, Millis(0));
-  if (!wait.ok()) return wait.status();
-  request.ttl = *ttl;
-  request.wait = *wait;
-  if (!args.conflict_exit_code.empty()) {
-    auto code = ParseCount("--conflict-exit-code", args.conflict_exit_code, 255);
-    if (!code.ok()) return code.status();
-    request.conflict_exit_code = static_cast<int>(*code);
-  }
-  return RunLockRun(inv, request);
+Status RunLockRun(Invocation& inv, const LockArgs& args) {
+  RunWhileHeldRequest request{.what = "lock '" + args.lock + "'", .env_prefix = "KVSTORE_LOCK",
+                              .command = args.command};
+  KVSTORE_ASSIGN_OR_RETURN(request.ttl, SecondsOr("--ttl", args.ttl, kDefaultLockTtl));
+  Millis wait;
+  KVSTORE_ASSIGN_OR_RETURN(wait, SecondsOr("--wait", args.wait, Millis(0)));
+  KVSTORE_ASSIGN_OR_RETURN(request.conflict_exit_code, ConflictExitCode(args.conflict_exit_code));
+  inv.AllowWaiting(wait);
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  Locks locks(*table);
+  return RunWhileHeld(inv, request, [&](const std::string& owner) -> Result<HeldLease> {
+    auto acquired = locks.Acquire(args.lock, owner, {.ttl = request.ttl, .wait = wait});
+    if (!acquired.ok()) return acquired.status();
+    if (!acquired->acquired) {
+      return Status::ConditionFailed("lock '" + args.lock + "' is held by '" + acquired->lock.owner + "'");
+    }
+    return HeldLease{.lease = locks.HeldLease(args.lock, owner), .token = acquired->lock.token,
+                     .expires_at_ms = acquired->lock.expires_at_ms.value_or(0)};
+  });
 }
 
 // A command on one lock: TABLE LOCK, then what `more` declares.
@@ -169,7 +175,7 @@ void AddLockCommands(CommandSet& commands) {
        "kvstore lock-run app nightly-backup --ttl 60 -- ./backup.sh --full",
        "the lock is held by another (or the code of --conflict-exit-code); else the command's own exit code"},
       args,
-      [args](Invocation& inv) { return RunLockRunCommand(inv, *args); },
+      [args](Invocation& inv) { return RunLockRun(inv, *args); },
       [args](CLI::App& cmd) {
         AddTtl(cmd, *args);
         cmd.add_option("--wait", args->wait, "wait this many seconds for the lock")->type_name("SECONDS");

@@ -105,6 +105,9 @@ std::string_view GroupTitle(Group group) {
     case Group::kKeys: return "Keys";
     case Group::kCounters: return "Counters";
     case Group::kLocks: return "Locks";
+    case Group::kSemaphores: return "Semaphores";
+    case Group::kRateLimits: return "Rate limits";
+    case Group::kWatch: return "Watch and wait";
     case Group::kQueues: return "Queues";
     case Group::kLeader: return "Leader election";
     case Group::kSets: return "Sets";

@@ -99,10 +99,14 @@ class Invocation {
 using Handler = std::function<Status(Invocation&)>;
 
 // The groups help and the man page list commands under, in this order.
-enum class Group { kTables, kKeys, kCounters, kLocks, kQueues, kLeader, kSets, kLists, kBatchQuery, kStore, kShell };
-inline constexpr Group kGroupOrder[] = {Group::kTables, Group::kKeys,  Group::kCounters,   Group::kLocks,
-                                        Group::kQueues, Group::kLeader, Group::kSets,       Group::kLists,
-                                        Group::kBatchQuery, Group::kStore, Group::kShell};
+enum class Group {
+  kTables, kKeys, kCounters, kLocks, kSemaphores, kRateLimits, kWatch, kQueues, kLeader, kSets, kLists, kBatchQuery,
+  kStore, kShell
+};
+inline constexpr Group kGroupOrder[] = {Group::kTables,     Group::kKeys,   Group::kCounters, Group::kLocks,
+                                        Group::kSemaphores, Group::kRateLimits, Group::kWatch, Group::kQueues,
+                                        Group::kLeader,     Group::kSets,   Group::kLists,    Group::kBatchQuery,
+                                        Group::kStore,      Group::kShell};
 std::string_view GroupTitle(Group group);
 
 // What help, the man page and completion say of a command; literals, so that

@@ -85,8 +85,12 @@ Status Lost(const Table& table, const Fence& f) {
           std::to_string(state->number);
   } else if (state->number == f.token) {
     now = "that lease ran out or was given up";
+  } else if (state->number > f.token) {
+    now = std::string(IsLock(f) ? "token " : "term ") + std::to_string(state->number) + " was issued since, and " +
+          (IsLock(f) ? "it is free now" : "it has no leader now");
   } else {
-    now = IsLock(f) ? "it is not held" : "it has no leader";
+    now = std::string(TokenWord(f)) + " " + std::to_string(f.token) + " was never issued (the last is " +
+          std::to_string(state->number) + ")";
   }
   std::string what = IsLock(f) ? "lock " + Quote(f.name) + " is not held with token "
                                : "leader group " + Quote(f.name) + " is not led in term ";

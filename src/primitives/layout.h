@@ -29,6 +29,10 @@ inline constexpr std::string_view kLeadersPartition = "e";
 inline constexpr std::string_view kKindLock = "lock";
 inline constexpr std::string_view kKindLeader = "leader";
 
+// Semaphores (semaphore.cc): one item each, listing its live holders.
+inline constexpr std::string_view kSemaphoresPartition = "m";
+inline constexpr std::string_view kKindSemaphore = "semaphore";
+
 inline storage::Key KeyOf(std::string_view key) {
   return storage::Key{std::string(kKeysPartition), std::string(key)};
 }
@@ -39,6 +43,10 @@ inline storage::Key LockKey(std::string_view name) {
 
 inline storage::Key LeaderKey(std::string_view group) {
   return storage::Key{std::string(kLeadersPartition), std::string(group)};
+}
+
+inline storage::Key SemaphoreKey(std::string_view name) {
+  return storage::Key{std::string(kSemaphoresPartition), std::string(name)};
 }
 
 // Queues (queue.cc): a header item per queue holds the last sequence
@@ -129,10 +137,10 @@ inline const char* TypeNameOfKind(std::string_view kind) {
     const char* type;
   };
   static constexpr Name kNames[] = {
-      {kKindValue, "keys"},         {kKindCounter, "counters"},      {kKindLock, "locks"},
-      {kKindLeader, "leaders"},     {kKindQueue, "queues"},          {kKindMessage, "queue messages"},
-      {kKindSet, "sets"},           {kKindMember, "set members"},    {kKindList, "lists"},
-      {kKindElement, "list elements"}};
+      {kKindValue, "keys"},           {kKindCounter, "counters"},     {kKindLock, "locks"},
+      {kKindLeader, "leaders"},       {kKindSemaphore, "semaphores"}, {kKindQueue, "queues"},
+      {kKindMessage, "queue messages"}, {kKindSet, "sets"},           {kKindMember, "set members"},
+      {kKindList, "lists"},           {kKindElement, "list elements"}};
   for (const Name& name : kNames) {
     if (name.kind == kind) return name.type;
   }

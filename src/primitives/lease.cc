@@ -11,10 +11,6 @@ using storage::Condition;
 
 namespace {
 
-// A time that has passed on every clock sharing the store: a lease whose
-// deadline is at or before it has run out for everyone.
-int64_t SurelyPast(const Table& table) { return table.clock().NowMillis() - table.max_clock_skew().count(); }
-
 State StateOf(const std::optional<storage::Item>& item, int64_t surely_past) {
   State state;
   if (!item) return state;
@@ -80,6 +76,8 @@ Result<Outcome> Hold(const Table& table, const storage::Key& key, const std::vec
 }
 
 }  // namespace
+
+int64_t SurelyPast(const Table& table) { return table.clock().NowMillis() - table.max_clock_skew().count(); }
 
 void ExpiryWatch::Saw(const State& state) {
   if (state.version == version_ && state.length == length_) return;

@@ -75,6 +75,10 @@ Result<Outcome> Release(const Table& table, const storage::Key& key, std::string
 // The lease as it is now.
 Result<State> Read(const Table& table, const storage::Key& key);
 
+// A time that has passed on every clock sharing the store: a lease whose
+// deadline is at or before it has run out for everyone.
+int64_t SurelyPast(const Table& table);
+
 // "Held, with this number, and not run out by `now`": what a fenced write
 // checks (fence.h). Stricter than the holder's own view by the clock skew
 // between them, never looser: a write is refused rather than let through late.

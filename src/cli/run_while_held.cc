@@ -1,4 +1,4 @@
-#include "cli/lock_run.h"
+#include "cli/run_while_held.h"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -11,9 +11,8 @@
 #include <cstring>
 #include <mutex>
 
+#include "cli/args.h"
 #include "cli/exit_codes.h"
-#include "kvstore/lease_keeper.h"
-#include "kvstore/lock.h"
 #include "util/random.h"
 
 namespace kvstore::cli {
@@ -77,12 +76,16 @@ class CommandEnder {
 constexpr Millis kGrace{5'000};
 
 // Starts the command; -1 with errno on failure.
-pid_t Spawn(const std::vector<std::string>& command, int64_t token, const std::string& owner) {
+pid_t Spawn(const RunWhileHeldRequest& request, int64_t token, const std::string& owner) {
+  // Built before fork: the child only calls what is safe there.
+  std::string token_var = request.env_prefix + "_TOKEN";
+  std::string owner_var = request.env_prefix + "_OWNER";
+  const std::vector<std::string>& command = request.command;
   pid_t pid = fork();
   if (pid != 0) return pid;
   setpgid(0, 0);
-  setenv("KVSTORE_LOCK_TOKEN", std::to_string(token).c_str(), 1);
-  setenv("KVSTORE_LOCK_OWNER", owner.c_str(), 1);
+  setenv(token_var.c_str(), std::to_string(token).c_str(), 1);
+  setenv(owner_var.c_str(), owner.c_str(), 1);
   std::vector<char*> argv;
   for (const std::string& arg : command) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
@@ -100,31 +103,32 @@ int WaitForExit(pid_t pid) {
 
 }  // namespace
 
-Status RunLockRun(Invocation& inv, const LockRunRequest& request) {
-  inv.AllowWaiting(request.wait);
-  auto table = inv.table(request.table);
-  if (!table.ok()) return table.status();
-  Locks locks(*table);
+Result<int> ConflictExitCode(const std::string& text) {
+  if (text.empty()) return 1;
+  auto code = ParseCount("--conflict-exit-code", text, 255);
+  if (!code.ok()) return code.status();
+  return static_cast<int>(*code);
+}
+
+Status RunWhileHeld(Invocation& inv, const RunWhileHeldRequest& request, const AcquireForRun& acquire) {
   std::string owner = MakeOwner();
-  auto acquired = locks.Acquire(request.lock, owner, {.ttl = request.ttl, .wait = request.wait});
-  if (!acquired.ok()) return acquired.status();
-  if (!acquired->acquired) {
-    inv.SetExitCode(request.conflict_exit_code);
-    return Status::ConditionFailed("lock '" + request.lock + "' is held by '" + acquired->lock.owner + "'");
+  auto acquired = acquire(owner);
+  if (!acquired.ok()) {
+    if (acquired.status().Is(Status::Code::kConditionFailed)) inv.SetExitCode(request.conflict_exit_code);
+    return acquired.status();
   }
 
   inv.LiftDeadline();  // the command takes as long as it takes; each renewal is bounded by the request timeout
   InstallForwarding();
-  pid_t child = Spawn(request.command, acquired->lock.token, owner);
+  pid_t child = Spawn(request, acquired->token, owner);
   if (child < 0) {
-    (void)locks.Release(request.lock, owner);
+    (void)acquired->lease->Release();
     return Status::IoError(std::string("cannot start the command: ") + std::strerror(errno));
   }
   setpgid(child, child);  // also here, so no signal can race the child's own call
   g_child = child;
   CommandEnder ender(child, std::min(request.ttl, kGrace));
-  LeaseKeeper keeper(locks.HeldLease(request.lock, owner), acquired->lock.expires_at_ms.value_or(0),
-                     acquired->lock.token, inv.clock(),
+  LeaseKeeper keeper(std::move(acquired->lease), acquired->expires_at_ms, acquired->token, inv.clock(),
                      {.ttl = request.ttl, .on_lost = [&ender](const Status&) { ender.End(); }});
   int code = WaitForExit(child);
   g_child = 0;
@@ -132,7 +136,7 @@ Status RunLockRun(Invocation& inv, const LockRunRequest& request) {
   inv.RestartDeadline();
   Status released = keeper.Release();
   if (keeper.lost()) {
-    return Status::IoError("lost the lock '" + request.lock + "' while the command ran (" +
+    return Status::IoError("lost the " + request.what + " while the command ran (" +
                            keeper.lost_reason().message() + "); the command was terminated");
   }
   if (!released.ok()) std::fprintf(stderr, "kvstore: %s\n", released.message().c_str());
