@@ -59,6 +59,10 @@ row "set --if-lock (a fenced write)" set "$t" k v --if-lock fence:1
 row "inc --if-lock" inc "$t" n --if-lock fence:1
 row "queue-push --if-lock" queue-push "$t" fq job --if-lock fence:1
 row "set --if-lock (refused: stale token)" set "$t" k v --if-lock fence:9
+row "rate-limit (a full bucket: two writes)" rate-limit "$t" api --rate 10/s
+row "rate-limit (a bucket in use)" rate-limit "$t" api --rate 10/s
+for i in $(seq 8); do "$kv" --store "$KVSTORE_COST_STORE" rate-limit "$t" api --rate 10/s > /dev/null || true; done
+row "rate-limit (refused)" rate-limit "$t" api --rate 10/s
 row "leader-elect" leader-elect "$t" g --candidate a
 row "leader-heartbeat" leader-heartbeat "$t" g --candidate a
 row "leader-check" leader-check "$t" g

@@ -26,6 +26,7 @@ void AddKvCommands(CommandSet& commands);
 void AddCounterCommands(CommandSet& commands);
 void AddLockCommands(CommandSet& commands);
 void AddSemaphoreCommands(CommandSet& commands);
+void AddRateLimitCommands(CommandSet& commands);
 void AddQueueCommands(CommandSet& commands);
 void AddLeaderCommands(CommandSet& commands);
 void AddCollectionCommands(CommandSet& commands);
@@ -177,6 +178,7 @@ void AddEveryCommand(CommandSet& commands) {
   AddCounterCommands(commands);
   AddLockCommands(commands);
   AddSemaphoreCommands(commands);
+  AddRateLimitCommands(commands);
   AddQueueCommands(commands);
   AddLeaderCommands(commands);
   AddCollectionCommands(commands);

@@ -33,6 +33,10 @@ inline constexpr std::string_view kKindLeader = "leader";
 inline constexpr std::string_view kSemaphoresPartition = "m";
 inline constexpr std::string_view kKindSemaphore = "semaphore";
 
+// Rate limits (rate_limit.cc): one bucket item each.
+inline constexpr std::string_view kRateLimitsPartition = "r";
+inline constexpr std::string_view kKindRateLimit = "ratelimit";
+
 inline storage::Key KeyOf(std::string_view key) {
   return storage::Key{std::string(kKeysPartition), std::string(key)};
 }
@@ -47,6 +51,10 @@ inline storage::Key LeaderKey(std::string_view group) {
 
 inline storage::Key SemaphoreKey(std::string_view name) {
   return storage::Key{std::string(kSemaphoresPartition), std::string(name)};
+}
+
+inline storage::Key RateLimitKey(std::string_view name) {
+  return storage::Key{std::string(kRateLimitsPartition), std::string(name)};
 }
 
 // Queues (queue.cc): a header item per queue holds the last sequence
@@ -138,7 +146,7 @@ inline const char* TypeNameOfKind(std::string_view kind) {
   };
   static constexpr Name kNames[] = {
       {kKindValue, "keys"},           {kKindCounter, "counters"},     {kKindLock, "locks"},
-      {kKindLeader, "leaders"},       {kKindSemaphore, "semaphores"}, {kKindQueue, "queues"},
+      {kKindLeader, "leaders"},       {kKindSemaphore, "semaphores"}, {kKindRateLimit, "rate limits"}, {kKindQueue, "queues"},
       {kKindMessage, "queue messages"}, {kKindSet, "sets"},           {kKindMember, "set members"},
       {kKindList, "lists"},           {kKindElement, "list elements"}};
   for (const Name& name : kNames) {
