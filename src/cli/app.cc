@@ -27,6 +27,7 @@ void AddCounterCommands(CommandSet& commands);
 void AddLockCommands(CommandSet& commands);
 void AddSemaphoreCommands(CommandSet& commands);
 void AddRateLimitCommands(CommandSet& commands);
+void AddWatchCommands(CommandSet& commands);
 void AddQueueCommands(CommandSet& commands);
 void AddLeaderCommands(CommandSet& commands);
 void AddCollectionCommands(CommandSet& commands);
@@ -179,6 +180,7 @@ void AddEveryCommand(CommandSet& commands) {
   AddLockCommands(commands);
   AddSemaphoreCommands(commands);
   AddRateLimitCommands(commands);
+  AddWatchCommands(commands);
   AddQueueCommands(commands);
   AddLeaderCommands(commands);
   AddCollectionCommands(commands);

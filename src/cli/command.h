@@ -52,6 +52,8 @@ class Invocation {
   const std::optional<std::string>& table_name() const { return table_name_; }
   Output& out() { return out_; }
   bool json() const { return flags_.json; }
+  // --timeout before the command, or $KVSTORE_TIMEOUT, if given.
+  std::optional<Millis> global_timeout() const { return flags_.timeout; }
   int64_t NowMillis() { return clock().NowMillis(); }
   const Clock& clock();
   // -v: what the store did, on stderr.
