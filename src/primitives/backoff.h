@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <utility>
 
 #include "kvstore/clock.h"
 #include "kvstore/store.h"
@@ -27,7 +28,7 @@ class Backoff {
       : clock_(table.clock()),
         schedule_(kWaitPoll),
         give_up_at_(clock_.NowMillis() + wait.count()),
-        watch_(wait.count() > 0 && clock_.WaitsInRealTime() ? table.engine().WatchChanges() : nullptr) {}
+        engine_(wait.count() > 0 && clock_.WaitsInRealTime() ? &table.engine() : nullptr) {}
 
   // Sleeps on the clock alone (retrying after a conflict, which needs no
   // wake-up: the conflicting write has already happened).
@@ -38,6 +39,15 @@ class Backoff {
   bool Pause() {
     int64_t left = give_up_at_ - clock_.NowMillis();
     if (left <= 0) return false;
+    if (engine_) {
+      // The watch is made on the first pause, not before the first try: most
+      // waits never pause, and a watch costs a waiter ~15 ms at exit (closing
+      // an inotify instance waits for the kernel's SRCU grace period). A
+      // write between the try and the watch is caught by trying once more,
+      // at once.
+      watch_ = std::exchange(engine_, nullptr)->WatchChanges();
+      if (watch_) return true;
+    }
     Millis pause(std::min(left, RetryPause(schedule_, pauses_++).count()));
     if (watch_) {
       watch_->Wait(pause);
@@ -51,6 +61,7 @@ class Backoff {
   const Clock& clock_;
   const BackoffSchedule schedule_;
   int64_t give_up_at_;
+  storage::Engine* engine_ = nullptr;  // to make watch_ from, until the first pause
   std::unique_ptr<storage::ChangeWatch> watch_{};
   int pauses_ = 0;
 };

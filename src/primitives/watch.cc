@@ -4,6 +4,7 @@
 #include "kvstore/watch.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "primitives/kv_entry.h"
 #include "primitives/layout.h"
@@ -29,26 +30,35 @@ Seen SeenOf(const storage::Item& item) { return Seen{kv_entry::EntryOf(item), it
 class Reader {
  public:
   Reader(Table table, WatchOptions options)
-      : table_(std::move(table)),
-        options_(std::move(options)),
-        // Made before the first read, so that no write after it goes unseen.
-        notify_(table_.clock().WaitsInRealTime() ? table_.engine().WatchChanges() : nullptr) {}
+      : table_(std::move(table)), options_(std::move(options)), may_notify_(table_.clock().WaitsInRealTime()) {}
 
   Result<Snapshot> Read() const { return options_.prefix ? ReadPrefix() : ReadKey(); }
 
   // Sleeps until the next read is due, at most `left`.
-  void Pause(Millis left, const Snapshot& seen) const {
+  void Pause(Millis left, const Snapshot& seen) {
+    if (std::exchange(may_notify_, false)) {
+      // Made on the first pause, as Backoff does (backoff.h says why); a
+      // write since the last read is caught by reading again at once.
+      notify_ = table_.engine().WatchChanges();
+      if (notify_) return;
+    }
     int64_t pause = std::min(left.count(), options_.poll_interval.count());
+    // Woken, yet nothing new: the write may not be visible yet (engine.h's
+    // ChangeWatch); read again after 1, 2, 4, 8 and 16 ms.
+    if (settling_ > 0 && settling_ <= kSettleReads) pause = std::min<int64_t>(pause, int64_t{1} << (settling_++ - 1));
     int64_t now = table_.clock().NowMillis();
     for (const auto& [key, s] : seen) {
       if (s.entry.expires_at_ms) pause = std::min(pause, std::max<int64_t>(*s.entry.expires_at_ms - now + 1, 0));
     }
     if (notify_) {
-      notify_->Wait(Millis(pause));
+      if (notify_->Wait(Millis(pause))) settling_ = 1;
     } else {
       table_.clock().SleepFor(Millis(pause));
     }
   }
+
+  // The last read found the change a wake-up announced.
+  void Settled() { settling_ = 0; }
 
   const Table& table() const { return table_; }
 
@@ -74,9 +84,13 @@ class Reader {
     }
   }
 
+  static constexpr int kSettleReads = 5;
+
   Table table_;
   WatchOptions options_;
+  bool may_notify_;  // until the first pause: the store may notify
   std::unique_ptr<storage::ChangeWatch> notify_;
+  int settling_ = 0;  // re-reads left after a wake-up (see Pause), counting up
 };
 
 // What changed from `before` to `after`, in key order. A key gone whose TTL
@@ -151,6 +165,7 @@ Result<std::vector<Change>> Watch::Next(Millis timeout) {
     std::vector<Change> changes = Diff(state_->last, *now, clock.NowMillis());
     state_->last = std::move(*now);
     int64_t left = give_up_at - clock.NowMillis();
+    if (!changes.empty()) state_->reader.Settled();
     if (!changes.empty() || left <= 0) return changes;
     state_->reader.Pause(Millis(left), state_->last);
   }

@@ -207,9 +207,12 @@ Status NoSuchTable(const std::string& table);
 class ChangeWatch {
  public:
   virtual ~ChangeWatch() = default;
-  // Returns after `timeout`, or sooner once the store may have been written
-  // since the watch was made or last returned.
-  virtual void Wait(Millis timeout) = 0;
+  // Returns after `timeout` (false), or sooner once the store may have been
+  // written since the watch was made or last returned (true). A write that
+  // woke it may not be readable yet for a moment (SQLite appends to its log
+  // before it updates the index that makes the write visible, and only the
+  // log notifies): a reader that finds nothing new reads again shortly.
+  virtual bool Wait(Millis timeout) = 0;
 };
 
 class Engine {
@@ -217,8 +220,8 @@ class Engine {
   virtual ~Engine() = default;
 
   // A watch on writes to the store by any process, or null when the engine
-  // cannot tell (the waiter then sleeps its backoff). Ask before the first
-  // try, so that no write between a try and the wait is missed.
+  // cannot tell (the waiter then sleeps its backoff). A write between a try
+  // and the watch's making is not reported: try once more after making it.
   virtual std::unique_ptr<ChangeWatch> WatchChanges() { return nullptr; }
 
   // Requests and capacity used so far (-v); see kvstore::StoreStats.

@@ -12,9 +12,11 @@ class InotifyWatch final : public ChangeWatch {
   explicit InotifyWatch(int fd) : fd_(fd) {}
   ~InotifyWatch() override { close(fd_); }
 
-  void Wait(Millis timeout) override {
+  bool Wait(Millis timeout) override {
     pollfd p{.fd = fd_, .events = POLLIN, .revents = 0};
-    if (poll(&p, 1, static_cast<int>(timeout.count())) > 0) Drain();
+    if (poll(&p, 1, static_cast<int>(timeout.count())) <= 0) return false;
+    Drain();
+    return true;
   }
 
  private:
