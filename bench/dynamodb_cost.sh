@@ -63,6 +63,8 @@ row "rate-limit (a full bucket: two writes)" rate-limit "$t" api --rate 10/s
 row "rate-limit (a bucket in use)" rate-limit "$t" api --rate 10/s
 for i in $(seq 8); do "$kv" --store "$KVSTORE_COST_STORE" rate-limit "$t" api --rate 10/s > /dev/null || true; done
 row "rate-limit (refused)" rate-limit "$t" api --rate 10/s
+row "wait (the key exists)" wait "$t" k
+row "watch --timeout 3 (idle, --interval 1)" watch "$t" k --timeout 3
 row "leader-elect" leader-elect "$t" g --candidate a
 row "leader-heartbeat" leader-heartbeat "$t" g --candidate a
 row "leader-check" leader-check "$t" g

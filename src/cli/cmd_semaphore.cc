@@ -175,7 +175,7 @@ void AddSemaphoreCommands(CommandSet& commands) {
   auto args = std::make_shared<SemArgs>();
   AddSemCommand(commands, "sem-acquire",
                 {Group::kSemaphores, "Take one of N slots; prints its fencing token",
-                 "token=$(kvstore sem-acquire ci deploys --limit 3 --owner \"$HOSTNAME\" --ttl 600 --wait 60)",
+                 "token=$(kvstore sem-acquire jobs deploys --limit 3 --owner \"$HOSTNAME\" --ttl 600 --wait 60)",
                  "all N slots are held (after --wait, if given)"},
                 args, [args](Invocation& inv) { return RunAcquire(inv, *args); },
                 [args](CLI::App& cmd) {
@@ -183,13 +183,13 @@ void AddSemaphoreCommands(CommandSet& commands) {
                   AddLimitAndWait(cmd, *args);
                 });
   AddSemCommand(commands, "sem-release",
-                {Group::kSemaphores, "Give up the slot you hold", "kvstore sem-release ci deploys --owner \"$HOSTNAME\"",
+                {Group::kSemaphores, "Give up the slot you hold", "kvstore sem-release jobs deploys --owner \"$HOSTNAME\"",
                  "this owner holds no slot"},
                 args, [args](Invocation& inv) { return RunRelease(inv, *args); },
                 [args](CLI::App& cmd) { AddOwner(cmd, *args); });
   AddSemCommand(commands, "sem-extend",
                 {Group::kSemaphores, "Renew the lease of the slot you hold",
-                 "kvstore sem-extend ci deploys --owner \"$HOSTNAME\" --ttl 600",
+                 "kvstore sem-extend jobs deploys --owner \"$HOSTNAME\" --ttl 600",
                  "this owner holds no slot (its lease ran out, or it released it)"},
                 args, [args](Invocation& inv) { return RunExtend(inv, *args); },
                 [args](CLI::App& cmd) {
@@ -197,12 +197,12 @@ void AddSemaphoreCommands(CommandSet& commands) {
                   AddTtl(cmd, *args);
                 });
   AddSemCommand(commands, "sem-check",
-                {Group::kSemaphores, "Show a semaphore's holders and free slots", "kvstore sem-check ci deploys",
+                {Group::kSemaphores, "Show a semaphore's holders and free slots", "kvstore sem-check jobs deploys",
                  "no slot is free"},
                 args, [args](Invocation& inv) { return RunCheck(inv, *args); });
   AddSemCommand(commands, "sem-run",
                 {Group::kSemaphores, "Run a command while holding one of N slots",
-                 "kvstore sem-run ci deploys --limit 3 --wait 600 -- ./deploy.sh",
+                 "kvstore sem-run jobs deploys --limit 3 --wait 600 -- ./deploy.sh",
                  "no slot was free (or the code of --conflict-exit-code); else the command's own exit code"},
                 args, [args](Invocation& inv) { return RunSemRun(inv, *args); },
                 [args](CLI::App& cmd) {

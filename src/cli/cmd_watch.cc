@@ -178,7 +178,7 @@ void AddWatchCommands(CommandSet& commands) {
   commands.Add(
       "watch",
       {Group::kWatch, "Print a line for each change to a key or a prefix",
-       "kvstore watch ci build:42\nkvstore --json watch ci --prefix build: --count 1 --timeout 600",
+       "kvstore watch jobs build:42\nkvstore --json watch jobs --prefix build: --count 1 --timeout 600",
        "--count changes did not come within --timeout"},
       [args](Invocation& inv) { return RunWatch(inv, *args); },
       [args](CLI::App& cmd) {
@@ -193,7 +193,7 @@ void AddWatchCommands(CommandSet& commands) {
   commands.Add(
       "wait",
       {Group::kWatch, "Block until a key exists, is gone, or holds a value",
-       "kvstore wait ci artifact:42 --timeout 600 && ./deploy.sh\nkvstore wait ci state --value ready --timeout 60",
+       "kvstore wait jobs artifact:42 --timeout 600 && ./deploy.sh\nkvstore wait jobs state --value ready --timeout 60",
        "the condition did not hold within --timeout"},
       [args](Invocation& inv) { return RunWait(inv, *args); },
       TableAnd("KEY", "the key to wait on", &args->table, &args->key, [args](CLI::App& cmd) {
