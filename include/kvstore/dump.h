@@ -30,7 +30,9 @@
 namespace kvstore {
 
 struct DumpRecord {
-  enum class Type { kTable, kKey, kCounter, kLock, kLeader, kSet, kMember, kList, kElement, kQueue, kMessage };
+  enum class Type {
+    kTable, kKey, kCounter, kLock, kLeader, kSet, kMember, kList, kElement, kQueue, kMessage, kSemaphore
+  };
   Type type = Type::kTable;
   std::string table{};
   // The key, counter, lock, leader group, set, list or queue it belongs to
@@ -38,8 +40,8 @@ struct DumpRecord {
   std::string name{};
   // kKey: the value; kMember: the member; kElement, kMessage: the value.
   std::string value{};
-  // kCounter: the value; kLock: the last fencing token; kLeader: the term;
-  // kMessage: the priority.
+  // kCounter: the value; kLock, kSemaphore: the last fencing token;
+  // kLeader: the term; kMessage: the priority.
   int64_t number = 0;
   // kMessage: the id (unique in its queue) and deliveries so far.
   int64_t id = 0;

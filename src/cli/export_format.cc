@@ -21,7 +21,7 @@ constexpr TypeSpelling kTypes[] = {
     {Type::kTable, "table", nullptr},      {Type::kKey, "key", "key"},         {Type::kCounter, "counter", "key"},
     {Type::kLock, "lock", "lock"},         {Type::kLeader, "leader", "group"}, {Type::kSet, "set", "set"},
     {Type::kMember, "member", "set"},      {Type::kList, "list", "list"},      {Type::kElement, "element", "list"},
-    {Type::kQueue, "queue", "queue"},      {Type::kMessage, "message", "queue"},
+    {Type::kQueue, "queue", "queue"},      {Type::kMessage, "message", "queue"}, {Type::kSemaphore, "semaphore", "semaphore"},
 };
 
 const TypeSpelling& SpellingOf(Type type) {
@@ -43,7 +43,8 @@ void PutDetails(Json& doc, const DumpRecord& r) {
   switch (r.type) {
     case Type::kKey: PutBytes(doc, "value", r.value); break;
     case Type::kCounter: doc["value"] = r.number; break;
-    case Type::kLock: doc["fencing_token"] = r.number; break;
+    case Type::kLock:
+    case Type::kSemaphore: doc["fencing_token"] = r.number; break;
     case Type::kLeader: doc["term"] = r.number; break;
     case Type::kMember: PutBytes(doc, "member", r.value); break;
     case Type::kElement: PutBytes(doc, "value", r.value); break;
@@ -73,6 +74,10 @@ Status ReadDetails(const Fields& f, DumpRecord& r) {
       break;
     case Type::kLock:
       KVSTORE_RETURN_IF_ERROR(f.Known({"table", "type", "lock", "lock_base64", "fencing_token"}));
+      KVSTORE_ASSIGN_OR_RETURN(r.number, f.Integer("fencing_token"));
+      break;
+    case Type::kSemaphore:
+      KVSTORE_RETURN_IF_ERROR(f.Known({"table", "type", "semaphore", "semaphore_base64", "fencing_token"}));
       KVSTORE_ASSIGN_OR_RETURN(r.number, f.Integer("fencing_token"));
       break;
     case Type::kLeader:

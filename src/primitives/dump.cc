@@ -59,6 +59,7 @@ class Exporter {
     }));
     KVSTORE_RETURN_IF_ERROR(Tokens(layout::kLocksPartition, Type::kLock));
     KVSTORE_RETURN_IF_ERROR(Tokens(layout::kLeadersPartition, Type::kLeader));
+    KVSTORE_RETURN_IF_ERROR(Tokens(layout::kSemaphoresPartition, Type::kSemaphore));
     KVSTORE_RETURN_IF_ERROR(Members(layout::kSetHeadersPartition, Type::kSet, Type::kMember, layout::SetPartition));
     KVSTORE_RETURN_IF_ERROR(Members(layout::kListHeadersPartition, Type::kList, Type::kElement, layout::ListPartition));
     return Queues();
@@ -70,7 +71,7 @@ class Exporter {
     return sink_(record);
   }
 
-  // Locks and leader groups: the token / term, never the holder.
+  // Locks, leader groups and semaphores: the token / term, never a holder.
   Status Tokens(std::string_view partition, Type type) {
     return ForEachItem(table_, std::string(partition), [&](const Item& item) {
       if (item.number.value_or(0) <= 0) return Status::Ok();
@@ -157,7 +158,7 @@ class Importer::Impl {
     switch (record.type) {
       case Type::kTable: return Status::Ok();
       case Type::kKey: case Type::kCounter: return AddKey(record);
-      case Type::kLock: case Type::kLeader: return AddToken(record);
+      case Type::kLock: case Type::kLeader: case Type::kSemaphore: return AddToken(record);
       case Type::kSet: case Type::kList: case Type::kQueue: return OpenObject(record);
       case Type::kMember: case Type::kElement: case Type::kMessage: return AddPart(record);
     }
@@ -215,13 +216,27 @@ class Importer::Impl {
     return Write(WriteOp::Put(std::move(item)));
   }
 
-  // A lock's token or a group's term moves up, never down, and never
-  // under a holder of this store.
+  // Where a token record goes: its item's key and kind, and what to call it.
+  struct TokenItem {
+    Key key;
+    std::string_view kind;
+    const char* what;
+  };
+  static TokenItem TokenItemOf(const DumpRecord& record) {
+    switch (record.type) {
+      case Type::kLock: return {layout::LockKey(record.name), layout::kKindLock, "lock"};
+      case Type::kLeader: return {layout::LeaderKey(record.name), layout::kKindLeader, "group"};
+      default: return {layout::SemaphoreKey(record.name), layout::kKindSemaphore, "semaphore"};
+    }
+  }
+
+  // A lock's or semaphore's token or a group's term moves up, never down,
+  // and never under a lock or leader of this store (a semaphore's holders
+  // keep their slots: its next token is simply higher).
   Status AddToken(const DumpRecord& record) {
     KVSTORE_RETURN_IF_ERROR(CloseObject());
-    KVSTORE_RETURN_IF_ERROR(storage::ValidateName(record.type == Type::kLock ? "lock" : "group", record.name));
-    bool lock = record.type == Type::kLock;
-    Key key = lock ? layout::LockKey(record.name) : layout::LeaderKey(record.name);
+    TokenItem target = TokenItemOf(record);
+    KVSTORE_RETURN_IF_ERROR(storage::ValidateName(target.what, record.name));
     Condition condition =
         mode_ == ImportMode::kIfNotExists
             ? Condition::NotExists()
@@ -230,9 +245,8 @@ class Importer::Impl {
                                                   Condition::Compare(Attr::kNumber, storage::CompareOp::kLt,
                                                                      record.number)})});
     auto outcome = Engine().Update(
-        table_->name(), key,
-        {storage::Action::Set(Attr::kKind, std::string(lock ? layout::kKindLock : layout::kKindLeader)),
-         storage::Action::Set(Attr::kNumber, record.number)},
+        table_->name(), target.key,
+        {storage::Action::Set(Attr::kKind, std::string(target.kind)), storage::Action::Set(Attr::kNumber, record.number)},
         condition);
     if (!outcome.ok()) return outcome.status();
     written_ += outcome->applied ? 1 : 0;

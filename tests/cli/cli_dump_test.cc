@@ -36,6 +36,8 @@ void WriteOneOfEverything(const std::string& store) {
   run({"lock-release", "src", "deploy", "--owner", "a"});
   run({"lock-acquire", "src", "deploy", "--owner", "b", "--ttl", "60"});
   run({"leader-elect", "src", "web", "--candidate", "a", "--ttl", "60"});
+  run({"sem-acquire", "src", "deploys", "--limit", "2", "--owner", "a"});
+  run({"sem-acquire", "src", "deploys", "--limit", "2", "--owner", "b"});
   run({"sadd", "src", "tags", "x", "y", "z"});
   run({"sadd", "src", "online", "ann", "--ttl", "300"});
   run({"rpush", "src", "todo", "one", "two", "three"});
@@ -55,6 +57,7 @@ TEST_P(CliTest, ExportImportRoundTripKeepsEveryTypeAcrossStores) {
   for (const char* expected :
        {R"("type":"key","key":"binary","value_base64":"/wABIGJ5dGVz")", R"("type":"counter","key":"hits","value":-7)",
         R"("type":"lock","lock":"deploy","fencing_token":2)", R"("type":"leader","group":"web","term":1)",
+        R"("type":"semaphore","semaphore":"deploys","fencing_token":2)",
         R"("type":"element","list":"todo","value":"zero")", R"("id":2,"payload":"urgent","priority":5,"receive_count":1)",
         R"("key":"brief","value":"soon gone","ttl":)", R"({"table":"empty","type":"table"})",
         R"("type":"set","set":"online","ttl":)"}) {
@@ -64,7 +67,7 @@ TEST_P(CliTest, ExportImportRoundTripKeepsEveryTypeAcrossStores) {
   // and into a fresh embedded store.
   RunResult imported = Cli({"import"}, {.stdin_data = exported.out});
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
-  EXPECT_EQ(imported.out, "21 written\n");
+  EXPECT_EQ(imported.out, "22 written\n");
   RunResult again = Cli({"export", "src", "empty"});
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(Comparable(again.out), Comparable(exported.out));
@@ -75,6 +78,8 @@ TEST_P(CliTest, ExportImportRoundTripKeepsEveryTypeAcrossStores) {
   EXPECT_EQ(Cli({"get", "src", "binary"}).out, std::string("\xff\x00\x01 bytes", 9));
   EXPECT_EQ(Cli({"lrange", "src", "todo", "0", "-1"}).out, "zero\none\ntwo\nthree\n");
   EXPECT_EQ(Cli({"lock-acquire", "src", "deploy", "--owner", "c"}).out, "3\n") << "the next token is above the old";
+  EXPECT_EQ(Cli({"sem-acquire", "src", "deploys", "--limit", "2", "--owner", "c"}).out, "3\n")
+      << "a semaphore's too, and no holder came along";
   EXPECT_EQ(Json({"queue-pop", "src", "jobs"})["payload"], "first") << "in flight and delayed stay invisible";
 }
 
