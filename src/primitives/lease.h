@@ -22,6 +22,7 @@
 #include <string_view>
 
 #include "kvstore/clock.h"
+#include "kvstore/lease_keeper.h"
 #include "kvstore/status.h"
 #include "kvstore/store.h"
 #include "storage/engine.h"
@@ -78,6 +79,23 @@ Result<State> Read(const Table& table, const storage::Key& key);
 // A time that has passed on every clock sharing the store: a lease whose
 // deadline is at or before it has run out for everyone.
 int64_t SurelyPast(const Table& table);
+
+// The lease `owner` holds on `name`, renewed and released through the
+// primitive's own Extend and Release (Locks, Semaphores): what their
+// HeldLease / HeldSlot hand a LeaseKeeper.
+template <typename Primitive>
+class HeldByOwner final : public RenewableLease {
+ public:
+  HeldByOwner(Table table, std::string_view name, std::string_view owner)
+      : table_(std::move(table)), name_(name), owner_(owner) {}
+  Status Renew(Millis ttl) override { return Primitive(table_).Extend(name_, owner_, ttl).status(); }
+  Status Release() override { return Primitive(table_).Release(name_, owner_); }
+
+ private:
+  Table table_;
+  std::string name_;
+  std::string owner_;
+};
 
 // "Held, with this number, and not run out by `now`": what a fenced write
 // checks (fence.h). Stricter than the holder's own view by the clock skew

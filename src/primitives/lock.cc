@@ -30,19 +30,6 @@ Status NotHeldBy(std::string_view name, std::string_view owner, const lease::Sta
                                  "; " + who);
 }
 
-class HeldLock final : public RenewableLease {
- public:
-  HeldLock(Table table, std::string_view name, std::string_view owner)
-      : table_(std::move(table)), name_(name), owner_(owner) {}
-  Status Renew(Millis ttl) override { return Locks(table_).Extend(name_, owner_, ttl).status(); }
-  Status Release() override { return Locks(table_).Release(name_, owner_); }
-
- private:
-  Table table_;
-  std::string name_;
-  std::string owner_;
-};
-
 }  // namespace
 
 Result<AcquireResult> Locks::Acquire(std::string_view name, std::string_view owner, const AcquireOptions& options) {
@@ -86,7 +73,7 @@ Result<LockInfo> Locks::Check(std::string_view name) {
 }
 
 std::unique_ptr<RenewableLease> Locks::HeldLease(std::string_view name, std::string_view owner) const {
-  return std::make_unique<HeldLock>(table_, name, owner);
+  return std::make_unique<lease::HeldByOwner<Locks>>(table_, name, owner);
 }
 
 Result<std::unique_ptr<LeaseKeeper>> Locks::Hold(std::string_view name, std::string_view owner,

@@ -183,19 +183,6 @@ Result<SemaphoreHolder> ChangeSlot(const Table& table, std::string_view name, st
                                           attempt);
 }
 
-class HeldSemaphoreSlot final : public RenewableLease {
- public:
-  HeldSemaphoreSlot(Table table, std::string_view name, std::string_view owner)
-      : table_(std::move(table)), name_(name), owner_(owner) {}
-  Status Renew(Millis ttl) override { return Semaphores(table_).Extend(name_, owner_, ttl).status(); }
-  Status Release() override { return Semaphores(table_).Release(name_, owner_); }
-
- private:
-  Table table_;
-  std::string name_;
-  std::string owner_;
-};
-
 }  // namespace
 
 Result<SemaphoreAcquireResult> Semaphores::Acquire(std::string_view name, std::string_view owner,
@@ -244,7 +231,7 @@ Result<SemaphoreInfo> Semaphores::Check(std::string_view name) {
 }
 
 std::unique_ptr<RenewableLease> Semaphores::HeldSlot(std::string_view name, std::string_view owner) const {
-  return std::make_unique<HeldSemaphoreSlot>(table_, name, owner);
+  return std::make_unique<lease::HeldByOwner<Semaphores>>(table_, name, owner);
 }
 
 Result<std::unique_ptr<LeaseKeeper>> Semaphores::Hold(std::string_view name, std::string_view owner,

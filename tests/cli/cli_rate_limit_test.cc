@@ -43,13 +43,9 @@ TEST_P(CliTest, RateLimitHoldsAcrossEightProcesses) {
   std::string script =
       "end=$(( $(date +%s%N) + 3000000000 )); "
       "while [ $(date +%s%N) -lt $end ]; do "
-      "  \"$0\" --store \"$1\" rate-limit tbl api --rate 20/s --burst 5 > /dev/null 2>&1 && echo ok >> \"$2\"; "
+      "  \"$0\" --store \"$1\" rate-limit tbl api --rate 20/s --burst 5 > /dev/null 2>&1 && echo ok >> \"$3\"; "
       "done; exit 0";
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kProcesses; ++i) {
-    threads.emplace_back([&] { RunProcess({"sh", "-c", script, KVSTORE_BIN, store_, log}); });
-  }
-  for (auto& t : threads) t.join();
+  RunShells(kProcesses, script, store_, log);
   RunResult count = RunProcess({"sh", "-c", "wc -l < \"$0\"", log});
   int admitted = std::stoi(count.out);
   EXPECT_LE(admitted, 65);

@@ -92,15 +92,7 @@ TEST_P(CliTest, SemaphoreAdmitsAtMostLimitProcessesAtOnce) {
       "  \"$0\" --store \"$1\" sem-run tbl pool --limit 3 --ttl 10 --wait 120 -- "
       "    sh -c 'echo start >> \"$0\"; sleep 0.2; echo end >> \"$0\"' \"$3\" || exit 1; "
       "done";
-  std::vector<std::thread> threads;
-  std::vector<RunResult> results(kProcesses);
-  for (int i = 0; i < kProcesses; ++i) {
-    threads.emplace_back([&, i] {
-      results[i] = RunProcess({"sh", "-c", script, KVSTORE_BIN, store_, std::to_string(i), log});
-    });
-  }
-  for (auto& t : threads) t.join();
-  for (const RunResult& r : results) ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const RunResult& r : RunShells(kProcesses, script, store_, log)) ASSERT_EQ(r.exit_code, 0) << r.err;
   std::istringstream lines(RunProcess({"cat", log}).out);
   int holders = 0, most = 0, starts = 0;
   for (std::string line; std::getline(lines, line);) {

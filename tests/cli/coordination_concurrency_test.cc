@@ -9,18 +9,6 @@
 namespace kvstore::testing {
 namespace {
 
-// Runs `script` in `n` shells at once ($0 = kvstore, $1 = store, $2 = the
-// shell's number, $3 = a shared file) and returns their results.
-std::vector<RunResult> RunShells(int n, const std::string& script, const std::string& store, const std::string& file) {
-  std::vector<RunResult> results(n);
-  std::vector<std::thread> threads;
-  for (int i = 0; i < n; ++i) {
-    threads.emplace_back([&, i] { results[i] = RunProcess({"sh", "-c", script, KVSTORE_BIN, store, std::to_string(i), file}); });
-  }
-  for (auto& t : threads) t.join();
-  return results;
-}
-
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);

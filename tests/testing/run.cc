@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
+#include <thread>
 
 namespace kvstore::testing {
 
@@ -89,6 +90,16 @@ RunResult Kvstore(const std::string& store, const std::vector<std::string>& args
   std::vector<std::string> argv = {KVSTORE_BIN_PATH, "--store", store};
   argv.insert(argv.end(), args.begin(), args.end());
   return RunProcess(argv, options);
+}
+
+std::vector<RunResult> RunShells(int n, const std::string& script, const std::string& store, const std::string& file) {
+  std::vector<RunResult> results(n);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i) {
+    threads.emplace_back([&, i] { results[i] = RunProcess({"sh", "-c", script, KVSTORE_BIN_PATH, store, std::to_string(i), file}); });
+  }
+  for (auto& t : threads) t.join();
+  return results;
 }
 
 }  // namespace kvstore::testing

@@ -28,6 +28,10 @@ RunResult RunProcess(const std::vector<std::string>& argv, const RunOptions& opt
 // several times slower under ASan.
 int ScaledCount(int n);
 
+// Runs `script` in `n` shells at once ($0 = kvstore, $1 = store, $2 = the
+// shell's number, $3 = a shared file) and returns their results.
+std::vector<RunResult> RunShells(int n, const std::string& script, const std::string& store, const std::string& file);
+
 // Runs the kvstore binary under test against the store at `store`.
 RunResult Kvstore(const std::string& store, const std::vector<std::string>& args,
                   const RunOptions& options = {});
