@@ -80,7 +80,11 @@ Status Lost(const Table& table, const Fence& f) {
   auto state = lease::Read(table, LeaseKey(f));
   if (!state.ok()) return state.status();
   std::string now;
-  if (state->holder) {
+  if (state->holder && state->number == f.token) {
+    // Still the holder's by the allowance for clock skew, but past its end
+    // by this machine's clock, which a fence goes by.
+    now = "its lease has run out by this machine's clock";
+  } else if (state->holder) {
     now = (IsLock(f) ? "it is held by " : "its leader is ") + Quote(*state->holder) + " with " + TokenWord(f) + " " +
           std::to_string(state->number);
   } else if (state->number == f.token) {
