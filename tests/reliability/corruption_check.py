@@ -27,9 +27,13 @@ def run(kvstore, store, *args):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("kvstore")
-    parser.add_argument("--rounds", type=int, default=150)
+    parser.add_argument("--rounds", type=int, default=150,
+                        help="rounds, times KVSTORE_TEST_SCALE (the sanitizer run's 0.1), at least 10")
     parser.add_argument("--seed", type=int, default=random.randrange(1 << 30))
     args = parser.parse_args()
+    # Each round starts ~20 kvstore processes, ~10x slower under the sanitizers: 150 rounds took
+    # over CTest's 300 s there.
+    args.rounds = max(10, round(args.rounds * float(os.environ.get("KVSTORE_TEST_SCALE") or 1)))
     rng = random.Random(args.seed)
     work = tempfile.mkdtemp(prefix="kvstore-corruption-")
     failures, outcomes = [], {"intact": 0, "missing": 0, "detected": 0}
