@@ -56,7 +56,8 @@ row "sem-release" sem-release "$t" pool --owner a
 row "sem-run (a command shorter than the TTL)" sem-run "$t" pool --limit 3 -- true
 "$kv" --store "$KVSTORE_COST_STORE" lock-acquire "$t" fence --owner a > /dev/null
 row "set --if-lock (a fenced write)" set "$t" k v --if-lock fence:1
-row "inc --if-lock" inc "$t" fenced --if-lock fence:1
+"$kv" --store "$KVSTORE_COST_STORE" inc "$t" fenced > /dev/null
+row "inc --if-lock (an existing counter)" inc "$t" fenced --if-lock fence:1
 row "queue-push --if-lock" queue-push "$t" fq job --if-lock fence:1
 row "set --if-lock (refused: stale token)" set "$t" k v --if-lock fence:9
 row "rate-limit (a full bucket: two writes)" rate-limit "$t" api --rate 10/s

@@ -136,7 +136,7 @@ Result<WaitCondition> ConditionOf(const WatchArgs& args) {
 std::string Describe(const WaitCondition& c) {
   switch (c.kind) {
     case WaitCondition::Kind::kExists: return "exist";
-    case WaitCondition::Kind::kMissing: return "go";
+    case WaitCondition::Kind::kMissing: return "go away";
     case WaitCondition::Kind::kValue: return "hold the value waited for";
   }
   return "";
