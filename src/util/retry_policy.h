@@ -4,8 +4,8 @@
 // failure is never retried at two layers on top of each other:
 //
 // 1. A request (storage/dynamodb/dynamo_client.cc, kRequestRetry, at most
-//    kRequestAttempts tries): throttling, 5xx answers, refused or dropped
-//    connections. A request that may have reached DynamoDB (sent, then no
+//    kRequestAttempts tries, kThrottledAttempts when throttled): throttling,
+//    5xx answers, refused or dropped connections. A request that may have reached DynamoDB (sent, then no
 //    answer or a 500) is sent again only when repeating it is harmless:
 //    reads, BatchWriteItem, conditional deletes, and TransactWriteItems
 //    (its ClientRequestToken makes a repeat a no-op). An UpdateItem is not
@@ -48,6 +48,9 @@ struct BackoffSchedule {
 
 inline constexpr BackoffSchedule kRequestRetry{std::chrono::milliseconds(50), std::chrono::milliseconds(2'000)};
 inline constexpr int kRequestAttempts = 6;
+// Throttled tries of one request: ~11 s of pauses on average, enough for a
+// partition running at twice its limit to serve every waiting caller.
+inline constexpr int kThrottledAttempts = 11;
 inline constexpr BackoffSchedule kEngineRound{std::chrono::milliseconds(20), std::chrono::milliseconds(1'000)};
 inline constexpr int kEngineRounds = 20;
 inline constexpr BackoffSchedule kConflictRetry{std::chrono::milliseconds(2), std::chrono::milliseconds(50)};

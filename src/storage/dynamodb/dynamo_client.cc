@@ -139,7 +139,7 @@ DynamoClient::Try DynamoClient::Judge(const std::string& operation, const HttpRe
     }
     return {.problem = problem, .maybe_applied = true};
   }
-  if (IsThrottling(type)) return {.problem = problem};
+  if (IsThrottling(type)) return {.problem = problem, .throttled = true};
   if (type == "UnrecognizedClientException" || type == "InvalidSignatureException" ||
       type == "MissingAuthenticationTokenException" || type == "AccessDeniedException") {
     return {.answer = Status::IoError("DynamoDB refused the credentials: " + problem)};
@@ -151,7 +151,11 @@ Result<ApiResult> DynamoClient::Call(const std::string& operation, const Json& r
   std::string body = Body(operation, request);
   std::string last_problem;
   bool maybe_applied = false;
-  for (int attempt = 0; attempt < kRequestAttempts; ++attempt) {
+  // Throttling has its own, larger budget: a throttled request applied
+  // nothing and a hot partition drains within seconds, while other failures
+  // seldom heal by waiting.
+  int failures = 0, throttles = 0;
+  for (int attempt = 0; failures < kRequestAttempts && throttles < kThrottledAttempts; ++attempt) {
     if (attempt > 0) {
       Millis pause = RetryPause(kRequestRetry, attempt - 1);
       if (TimeLeft() && *TimeLeft() <= pause) return TimedOut(operation, last_problem);
@@ -168,6 +172,7 @@ Result<ApiResult> DynamoClient::Call(const std::string& operation, const Json& r
     }
     last_problem = tried.problem;
     if (tried.final) break;
+    ++(tried.throttled ? throttles : failures);
   }
   std::string after = stats_.retries > 0 ? " failed after " + std::to_string(stats_.retries) + " retries: " : " failed: ";
   return Status::IoError(operation + " to " + config_.endpoint + after + last_problem);

@@ -78,6 +78,7 @@ class DynamoClient {
     std::string problem{};
     bool maybe_applied = false;  // the request may have reached DynamoDB
     bool final = false;
+    bool throttled = false;  // refused for throughput: nothing was applied
   };
 
   std::string Body(const std::string& operation, const Json& request) const;
