@@ -37,6 +37,7 @@ Result<std::unique_ptr<Store>> Store::Open(std::string_view url_text, const Open
 
 Status Store::CreateTable(std::string_view name, const CreateTableOptions& options) {
   KVSTORE_RETURN_IF_ERROR(storage::ValidateTableName(name));
+  KVSTORE_RETURN_IF_ERROR(storage::ValidateLayout(options));
   return engine_->CreateTable(std::string(name), options);
 }
 

@@ -41,10 +41,28 @@ struct OpenOptions {
   bool must_exist = false;
 };
 
+// A table's layout: where its items live (docs/scale.md). Fixed when the
+// table is made. Layout 1 is kvstore 0.3's; layout 2 spreads named objects
+// and queue messages over `shards` partitions on DynamoDB, so that a table's
+// throughput is not one partition's, and keeps a queue message in one item.
+inline constexpr int kCurrentLayout = 2;
+inline constexpr int kMaxShards = 256;
+
+struct TableLayout {
+  int version = kCurrentLayout;  // 1 or 2
+  int shards = 1;                // 1..kMaxShards; always 1 in layout 1
+};
+
 struct CreateTableOptions {
   // Succeed quietly when the table already exists. Default: AlreadyExists.
   bool if_not_exists = false;
+  // The new table's layout (an existing table keeps its own). Default: the
+  // current layout, with the store's default shard count: 1 on the embedded
+  // store, kDefaultDynamoDbShards on DynamoDB.
+  std::optional<int> layout{};
+  std::optional<int> shards{};
 };
+inline constexpr int kDefaultDynamoDbShards = 8;
 
 struct DropTableOptions {
   // Succeed quietly when the table does not exist. Default: UnknownTable.

@@ -8,13 +8,16 @@ struct TableArgs {
   std::string table;
   bool if_not_exists = false;
   bool if_exists = false;
+  std::optional<int> layout;
+  std::optional<int> shards;
 };
 
 Status RunCreateTable(Invocation& inv, const TableArgs& args) {
   inv.DefaultTimeout(kDefaultTableTimeout);
   auto store = inv.store();
   if (!store.ok()) return store.status();
-  Status st = (*store)->CreateTable(args.table, {.if_not_exists = args.if_not_exists});
+  Status st = (*store)->CreateTable(args.table,
+                                    {.if_not_exists = args.if_not_exists, .layout = args.layout, .shards = args.shards});
   return PrintDone(inv.out(), st, "table", args.table, "ok");
 }
 
@@ -49,6 +52,9 @@ void AddTableCommands(CommandSet& commands) {
       [args](CLI::App& cmd) {
         cmd.add_option("TABLE", args->table, "table name: 3-255 of A-Z a-z 0-9 _ - .")->required();
         cmd.add_flag("--if-not-exists", args->if_not_exists, "succeed if the table already exists");
+        cmd.add_option("--shards", args->shards,
+                       "spread it over N partitions on DynamoDB (1-256; default 8; docs/scale.md)");
+        cmd.add_option("--layout", args->layout, "1 for a table kvstore 0.3 can use too (default 2)");
       });
 
   commands.Add(

@@ -230,9 +230,15 @@ class Engine {
   // See Store::SetDeadline. Engines whose calls never wait long ignore it.
   virtual void SetDeadline(std::optional<Deadline> /*deadline*/) {}
 
+  // Unset options.layout and options.shards take the engine's defaults
+  // (validated above: limits.h ValidateLayout).
   virtual Status CreateTable(const std::string& table, const CreateTableOptions& options) = 0;
   virtual Status DropTable(const std::string& table, const DropTableOptions& options) = 0;
   virtual Result<std::vector<std::string>> ListTables() = 0;
+
+  // The table's layout (kvstore/options.h), fixed when it was made. Cheap:
+  // known without a request after the first call for the table.
+  virtual Result<TableLayout> Layout(const std::string& table) = 0;
 
   // The live item, or NotFound.
   virtual Result<Item> Get(const std::string& table, const Key& key) = 0;

@@ -32,6 +32,21 @@ Status ValidateTableName(std::string_view name) {
   return Status::Ok();
 }
 
+Status ValidateLayout(const CreateTableOptions& options) {
+  if (options.layout && (*options.layout < 1 || *options.layout > kCurrentLayout)) {
+    return Status::InvalidArgument("layout " + std::to_string(*options.layout) + " does not exist: there are 1 and " +
+                                   std::to_string(kCurrentLayout));
+  }
+  if (options.shards && (*options.shards < 1 || *options.shards > kMaxShards)) {
+    return Status::InvalidArgument("shards must be 1 to " + std::to_string(kMaxShards) + ", not " +
+                                   std::to_string(*options.shards));
+  }
+  if (options.layout == 1 && options.shards.value_or(1) != 1) {
+    return Status::InvalidArgument("layout 1 has one shard; shards are layout 2's");
+  }
+  return Status::Ok();
+}
+
 Status ValidateTablePrefix(std::string_view prefix) {
   if (prefix.size() > kMaxTablePrefix) {
     return Status::InvalidArgument("table prefix '" + std::string(prefix.substr(0, 64)) + "...' is longer than " +

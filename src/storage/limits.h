@@ -11,12 +11,15 @@
 
 #include "kvstore/clock.h"
 #include "kvstore/limits.h"
+#include "kvstore/options.h"
 #include "kvstore/status.h"
 
 namespace kvstore::storage {
 
 // 3 to 255 characters of A-Z a-z 0-9 _ - .
 Status ValidateTableName(std::string_view name);
+// A new table's layout: 1 or 2, shards 1 to kMaxShards, and only 1 in layout 1.
+Status ValidateLayout(const CreateTableOptions& options);
 // DynamoDB table prefix: up to 200 characters of the table-name alphabet.
 Status ValidateTablePrefix(std::string_view prefix);
 // 1 to 512 bytes of valid UTF-8 without NUL. `what` names it in the message.

@@ -191,7 +191,9 @@ TEST_P(CliTest, AStoreOfSchemaOneGainsChecksumsWhenOpened) {
   EXPECT_EQ(Kvstore(store, {"get", "tbl", "k"}).exit_code, 2) << "opened: the table is 'app'";
   EXPECT_EQ(Kvstore(store, {"get", "app", "k"}).out, "old");
   EXPECT_EQ(Kvstore(store, {"inc", "app", "n"}).out, "42\n");
-  EXPECT_EQ(RunProcess({"sqlite3", old, "PRAGMA user_version"}).out, "2\n");
+  EXPECT_EQ(RunProcess({"sqlite3", old, "PRAGMA user_version"}).out, "3\n");
+  EXPECT_EQ(RunProcess({"sqlite3", old, "SELECT layout, shards FROM tables"}).out, "1|1\n")
+      << "a table from before layouts keeps kvstore 0.3's";
   EXPECT_EQ(Kvstore(store, {"check"}).out, "ok: 2 items checked\n");
 }
 

@@ -12,6 +12,8 @@ import sys
 
 import boto3
 
+from kvstore_layout import PARTITION_ATTR, key
+
 kvstore, endpoint = sys.argv[1], sys.argv[2]
 prefix = "interop%d-" % random.randrange(1 << 30)
 env = dict(os.environ, AWS_ACCESS_KEY_ID="kvstoretest", AWS_SECRET_ACCESS_KEY="kvstoretestsecret",
@@ -43,7 +45,7 @@ problems = []
 
 
 def item(pk, sk):
-    return client.get_item(TableName=table, Key={"pk": {"S": pk}, "sk": {"S": sk}}, ConsistentRead=True).get("Item")
+    return client.get_item(TableName=table, Key=key(pk, sk), ConsistentRead=True).get("Item")
 
 
 def expect(what, got, want):
@@ -59,16 +61,23 @@ expect("counter", int(item("k", "visits")["num"]["N"]), 42)
 session = item("k", "session")
 expect("TTL attribute in seconds", int(session["ttl"]["N"]) * 1000 >= int(session["expires_at"]["N"]), True)
 expect("set count", int(item("sh", "hosts")["num"]["N"]), 2)
-members = client.query(TableName=table, KeyConditionExpression="pk = :p",
+members = client.query(TableName=table, KeyConditionExpression="#p = :p", ExpressionAttributeNames={"#p": PARTITION_ATTR},
                        ExpressionAttributeValues={":p": {"S": "s/hosts"}}, ConsistentRead=True)["Items"]
 expect("set members", sorted(m["sk"]["S"] for m in members), ["web1", "web2"])
 ttl = client.describe_time_to_live(TableName=table)["TimeToLiveDescription"]
 expect("TTL enabled on 'ttl'", (ttl.get("TimeToLiveStatus"), ttl.get("AttributeName")), ("ENABLED", "ttl"))
 
 # And the other way: an item written by boto3 in kvstore's layout reads back in kvstore.
-client.put_item(TableName=table, Item={"pk": {"S": "k"}, "sk": {"S": "from-boto3"}, "kind": {"S": "kv"},
-                                       "value": {"B": b"written by boto3"}, "version": {"N": "1"}})
+client.put_item(TableName=table, Item=dict(key("k", "from-boto3"), kind={"S": "kv"},
+                                           value={"B": b"written by boto3"}, version={"N": "1"}))
 expect("kvstore get of a boto3 item", kv("get", "shared", "from-boto3"), b"written by boto3")
+
+# A layout-1 table (kvstore 0.3's) keeps its items where 0.3 put them.
+kv("create-table", "old", "--layout", "1")
+kv("set", "old", "greeting", "hello")
+old = client.get_item(TableName=prefix + "old", Key={"pk": {"S": "k"}, "sk": {"S": "greeting"}}, ConsistentRead=True)
+expect("layout 1 value", old.get("Item", {}).get("value", {}).get("B"), b"hello")
+kv("drop-table", "old")
 
 # list-tables shows kvstore's tables only: not another application's table
 # under the same prefix.
@@ -89,5 +98,5 @@ kv("--table-prefix", other, "drop-table", "jobs")
 kv("drop-table", "shared")
 if problems:
     sys.exit("\n".join(problems))
-print("boto3 read back everything kvstore wrote (8 checks), kvstore read boto3's item, listed only its own tables"
+print("boto3 read back everything kvstore wrote (9 checks), kvstore read boto3's item, listed only its own tables"
       " and honoured --table-prefix")

@@ -15,6 +15,8 @@ import sys
 
 import boto3
 
+from kvstore_layout import key
+
 kvstore, endpoint = sys.argv[1], sys.argv[2]
 prefix = "foreign%d-" % random.randrange(1 << 30)
 env = dict(os.environ, AWS_ACCESS_KEY_ID="kvstoretest", AWS_SECRET_ACCESS_KEY="kvstoretestsecret",
@@ -43,10 +45,10 @@ kv("set", "shared", "a", "written by kvstore")
 client = boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1",
                       aws_access_key_id="kvstoretest", aws_secret_access_key="kvstoretestsecret")
 table = prefix + "shared"
-client.put_item(TableName=table, Item={"pk": {"S": "k"}, "sk": {"S": "b"}, "value": {"S": "a string ✓"}})
-client.put_item(TableName=table, Item={"pk": {"S": "k"}, "sk": {"S": "c"}, "value": {"N": "12"}})
-client.put_item(TableName=table, Item={"pk": {"S": "k"}, "sk": {"S": "d"}, "value": {"B": b"bytes"},
-                                       "note": {"SS": ["attributes kvstore does not use are left alone"]}})
+client.put_item(TableName=table, Item=dict(key("k", "b"), value={"S": "a string ✓"}))
+client.put_item(TableName=table, Item=dict(key("k", "c"), value={"N": "12"}))
+client.put_item(TableName=table, Item=dict(key("k", "d"), value={"B": b"bytes"},
+                                           note={"SS": ["attributes kvstore does not use are left alone"]}))
 
 code, out, err = kv("get", "shared", "b")
 expect("get of a string value: exit", code, 0)

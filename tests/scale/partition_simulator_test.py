@@ -171,7 +171,8 @@ def kvstore_rides_out_throttling():
     env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_REGION="us-east-1",
                KVSTORE_TABLE_PREFIX=prefix)
     store = ["--store", "dynamodb+http://" + endpoint]
-    subprocess.run([kvstore, *store, "create-table", "cli"], env=env, check=True, capture_output=True)
+    # Layout 1 keeps every key in one partition: the one that throttles.
+    subprocess.run([kvstore, *store, "create-table", "cli", "--layout", "1"], env=env, check=True, capture_output=True)
     script = 'for i in $(seq 1 40); do "$0" "$@" set cli "w$W-$(printf %05d "$i")" v >/dev/null || exit 1; done'
     writers = [subprocess.Popen(["sh", "-c", script, kvstore, *store], env=dict(env, W=str(w)),
                                 stderr=subprocess.PIPE, text=True) for w in range(4)]

@@ -1,9 +1,5 @@
 #include "storage/dynamodb/credential_chain.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <fstream>
 #include <set>
@@ -12,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "storage/dynamodb/crypto.h"
+#include "storage/dynamodb/disk_cache.h"
 #include "util/quote.h"
 #include "util/time_text.h"
 
@@ -49,16 +46,8 @@ std::string ReadSmallFile(const std::string& path, std::string* error) {
 
 // --- the disk cache of temporary credentials --------------------------------
 
-std::string CachePath(const GetEnv& getenv, const std::string& key) {
-  std::string base = EnvOr(getenv, "XDG_CACHE_HOME");
-  if (base.empty()) base = EnvOr(getenv, "HOME").empty() ? "" : EnvOr(getenv, "HOME") + "/.cache";
-  if (base.empty()) return "";
-  return base + "/kvstore/aws/" + Hex(Sha256(key)).substr(0, 40) + ".json";
-}
-
 std::optional<SourcedCredentials> ReadCache(const std::string& path) {
-  std::string error;
-  Json j = Json::parse(ReadSmallFile(path, &error), nullptr, false);
+  Json j = Json::parse(ReadDiskCache(path).value_or(""), nullptr, false);
   if (!j.is_object() || !j.contains("expires_at_ms") || !j["expires_at_ms"].is_number()) return std::nullopt;
   SourcedCredentials c{{j.value("access_key_id", ""), j.value("secret_access_key", ""), j.value("session_token", "")},
                        j["expires_at_ms"].get<int64_t>()};
@@ -66,32 +55,18 @@ std::optional<SourcedCredentials> ReadCache(const std::string& path) {
   return c;
 }
 
-// Written to a private temporary file, then renamed: readers never see half.
 void WriteCache(const std::string& path, const SourcedCredentials& c) {
-  if (path.empty() || !c.expires_at_ms) return;
-  std::string dir = path.substr(0, path.rfind('/'));
-  for (size_t slash = 1; slash != std::string::npos; slash = dir.find('/', slash + 1)) {
-    mkdir(dir.substr(0, slash).c_str(), 0700);
-  }
-  mkdir(dir.c_str(), 0700);
-  std::string text = Json{{"access_key_id", c.credentials.access_key_id},
-                          {"secret_access_key", c.credentials.secret_access_key},
-                          {"session_token", c.credentials.session_token},
-                          {"expires_at_ms", *c.expires_at_ms}}.dump();
-  std::string temporary = path + ".tmp" + std::to_string(getpid());
-  int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return;
-  bool written = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  close(fd);
-  if (!written || rename(temporary.c_str(), path.c_str()) != 0) unlink(temporary.c_str());
+  if (!c.expires_at_ms) return;
+  WriteDiskCache(path, Json{{"access_key_id", c.credentials.access_key_id},
+                            {"secret_access_key", c.credentials.secret_access_key},
+                            {"session_token", c.credentials.session_token},
+                            {"expires_at_ms", *c.expires_at_ms}}.dump());
 }
 
 FetchCredentials Cached(const GetEnv& getenv, const std::string& key, FetchCredentials fetch) {
-  std::string path = CachePath(getenv, key);
+  std::string path = DiskCachePath(getenv, "aws", key);
   return [path, fetch]() -> Result<SourcedCredentials> {
-    if (!path.empty()) {
-      if (auto cached = ReadCache(path)) return *cached;
-    }
+    if (auto cached = ReadCache(path)) return *cached;
     auto fetched = fetch();
     if (fetched.ok()) WriteCache(path, *fetched);
     return fetched;

@@ -14,8 +14,11 @@
 #include <set>
 #include <thread>
 
+#include "storage/dynamodb/disk_cache.h"
 #include "storage/dynamodb/dynamo_client.h"
 #include "storage/dynamodb/item_codec.h"
+#include "storage/dynamodb/key_schema.h"
+#include "storage/dynamodb/merged_query.h"
 #include "storage/dynamodb/table_info.h"
 #include "storage/limits.h"
 #include "util/quote.h"
@@ -37,18 +40,27 @@ std::string RandomToken() {
 class DynamoDbEngine final : public Engine {
  public:
   DynamoDbEngine(std::unique_ptr<DynamoClient> client, std::shared_ptr<Clock> clock)
-      : client_(std::move(client)), clock_(std::move(clock)) {}
+      : client_(client.get()), clock_(std::move(clock)) {
+    clients_.push_back(std::move(client));
+  }
 
   StoreStats Stats() const override {
-    const CallStats& s = client_->stats();
-    return {.backend = "dynamodb", .counts_requests = true, .requests = s.requests, .retries = s.retries, .read_units = s.read_units,
-            .write_units = s.write_units, .unreadable_items = unreadable_items_, .first_unreadable = first_unreadable_,
-            .credentials_source = client_->config().credentials->source()};
+    StoreStats stats{.backend = "dynamodb", .counts_requests = true, .unreadable_items = unreadable_items_,
+                     .first_unreadable = first_unreadable_, .credentials_source = client_->config().credentials->source()};
+    for (const auto& client : clients_) {
+      const CallStats& s = client->stats();
+      stats.requests += s.requests;
+      stats.retries += s.retries;
+      stats.read_units += s.read_units;
+      stats.write_units += s.write_units;
+    }
+    return stats;
   }
 
   void SetDeadline(std::optional<Deadline> deadline) override {
     std::lock_guard lock(mu_);
-    client_->set_deadline(deadline);
+    deadline_ = deadline;
+    for (const auto& client : clients_) client->set_deadline(deadline);
   }
 
   // DynamoDB creates and deletes tables in the background: the table is
@@ -57,8 +69,10 @@ class DynamoDbEngine final : public Engine {
   Status CreateTable(const std::string& table, const CreateTableOptions& options) override {
     std::lock_guard lock(mu_);
     TableWait wait(*client_);
+    const int version = options.layout.value_or(kCurrentLayout);
+    const TableLayout layout{.version = version, .shards = options.shards.value_or(version == 1 ? 1 : kDefaultDynamoDbShards)};
     for (;;) {
-      auto created = client_->Call("CreateTable", CreateTableRequest(table), Repeat::kSafe);
+      auto created = client_->Call("CreateTable", CreateTableRequest(table, layout), Repeat::kSafe);
       if (!created.ok()) return created.status();
       if (!created->error) break;
       if (created->error->type != "ResourceInUseException") return Failed("creating table " + table, *created->error);
@@ -74,6 +88,7 @@ class DynamoDbEngine final : public Engine {
       if (!options.if_not_exists) return Status::AlreadyExists("table '" + table + "' already exists");
       return WaitForStatus(table, "ACTIVE", wait);  // another process's table, maybe still CREATING
     }
+    RememberLayout(table, layout);
     KVSTORE_RETURN_IF_ERROR(WaitForStatus(table, "ACTIVE", wait));
     auto ttl = client_->Call("UpdateTimeToLive",
                              {{"TableName", Name(table)},
@@ -91,11 +106,18 @@ class DynamoDbEngine final : public Engine {
       auto dropped = client_->Call("DeleteTable", {{"TableName", Name(table)}}, Repeat::kSafe);
       if (!dropped.ok()) return dropped.status();
       if (!dropped->error) break;
+      ForgetLayout(table);
       if (dropped->error->type == "ResourceNotFoundException") return options.if_exists ? Status::Ok() : NoSuchTable(table);
       if (dropped->error->type != "ResourceInUseException") return Failed("dropping table " + table, *dropped->error);
       KVSTORE_RETURN_IF_ERROR(WaitForStatus(table, "ACTIVE", wait));  // still being created: delete it when done
     }
+    ForgetLayout(table);
     return WaitForStatus(table, "", wait);
+  }
+
+  Result<TableLayout> Layout(const std::string& table) override {
+    std::lock_guard lock(mu_);
+    return LayoutLocked(table);
   }
 
   Result<std::vector<std::string>> ListTables() override {
@@ -146,7 +168,9 @@ class DynamoDbEngine final : public Engine {
 
   Result<Item> Get(const std::string& table, const Key& key) override {
     std::lock_guard lock(mu_);
-    auto item = GetLocked(table, key);
+    TableLayout layout;
+    KVSTORE_ASSIGN_OR_RETURN(layout, LayoutLocked(table));
+    auto item = GetLocked(table, layout, key);
     if (!item.ok()) return item.status();
     if (!*item) return Status::NotFound("no such item");
     return std::move(**item);
@@ -155,12 +179,14 @@ class DynamoDbEngine final : public Engine {
   Result<std::vector<std::optional<Item>>> BatchGet(const std::string& table, const std::vector<Key>& keys) override {
     std::lock_guard lock(mu_);
     std::map<std::string, std::optional<Item>> found;
+    TableLayout layout;
+    KVSTORE_ASSIGN_OR_RETURN(layout, LayoutLocked(table));
     if (keys.empty()) KVSTORE_RETURN_IF_ERROR(TableExists(table));
     for (size_t start = 0; start < keys.size(); start += kBatchGetKeys) {
       Json wanted = Json::array();
       std::set<std::string> seen;
       for (size_t i = start; i < std::min(keys.size(), start + kBatchGetKeys); ++i) {
-        if (seen.insert(keys[i].partition + '\0' + keys[i].sort).second) wanted.push_back(KeyJson(keys[i]));
+        if (seen.insert(keys[i].partition + '\0' + keys[i].sort).second) wanted.push_back(KeyJson(keys[i], layout));
       }
       Json request = {{"RequestItems", {{Name(table), {{"Keys", wanted}, {"ConsistentRead", true}}}}}};
       for (int round = 0; !request["RequestItems"].empty(); ++round) {
@@ -170,7 +196,7 @@ class DynamoDbEngine final : public Engine {
         if (!page.ok()) return page.status();
         if (page->error) return ErrorFor(table, "reading", *page->error);
         for (const Json& raw : page->body["Responses"].value(Name(table), Json::array())) {
-          auto item = ListedItem(raw);
+          auto item = ListedItem(raw, layout);
           if (!item.ok()) return item.status();
           if (*item && !IsExpired(**item, Now())) found[(*item)->key.partition + '\0' + (*item)->key.sort] = **item;
         }
@@ -198,9 +224,11 @@ class DynamoDbEngine final : public Engine {
 
   Result<WriteOutcome> Delete(const std::string& table, const Key& key, const Condition& condition) override {
     std::lock_guard lock(mu_);
+    TableLayout layout;
+    KVSTORE_ASSIGN_OR_RETURN(layout, LayoutLocked(table));
     for (int attempt = 0; attempt < kExpiredRetries; ++attempt) {
       Expressions e;
-      Json request = {{"TableName", Name(table)}, {"Key", KeyJson(key)}, {"ReturnValues", "ALL_OLD"},
+      Json request = {{"TableName", Name(table)}, {"Key", KeyJson(key, layout)}, {"ReturnValues", "ALL_OLD"},
                       {"ReturnValuesOnConditionCheckFailure", "ALL_OLD"}};
       request["ConditionExpression"] = WriteCondition(condition, Now(), e);
       e.AddTo(request);
@@ -215,71 +243,58 @@ class DynamoDbEngine final : public Engine {
       if (!done->error) {
         WriteOutcome outcome{.applied = true, .item = std::nullopt};
         if (done->body.contains("Attributes")) {
-          auto old = ItemFromJson(done->body["Attributes"]);
+          auto old = ItemFromJson(done->body["Attributes"], layout);
           if (!old.ok()) return old.status();
           if (!IsExpired(*old, Now())) outcome.item = std::move(*old);
         }
         return outcome;
       }
-      auto failed = ConditionFailed(table, key, condition, *done->error);
+      auto failed = ConditionFailed(table, layout, key, condition, *done->error);
       if (!failed.ok() || !failed->applied) return failed;  // applied = "expired item removed, try again"
     }
     return Status::IoError("an expired item kept reappearing");
   }
 
+  // A spread partition (key_schema.h) is read shard by shard, in parallel,
+  // and merged; any other partition is one Query.
   Result<QueryPage> Query(const std::string& table, const QueryRequest& request) override {
     std::lock_guard lock(mu_);
-    QueryPage page;
-    size_t limit = std::max<size_t>(request.limit, 1);
-    Json call = QueryCall(table, request);
-    call["Limit"] = static_cast<int64_t>(std::min<size_t>(limit + 1, 1000));
-    while (true) {
-      auto result = client_->Call("Query", call, Repeat::kSafe);
-      if (!result.ok()) return result.status();
-      if (result->error) return ErrorFor(table, "querying", *result->error);
-      for (const Json& raw : result->body.value("Items", Json::array())) {
-        auto item = ListedItem(raw);
-        if (!item.ok()) return item.status();
-        if (!*item || !InRange(request, **item)) continue;
-        if (page.items.size() == limit) {
-          page.continue_from = page.items.back().key.sort;
-          return page;
-        }
-        page.items.push_back(std::move(**item));
-      }
-      if (!result->body.contains("LastEvaluatedKey")) return page;
-      call["ExclusiveStartKey"] = result->body["LastEvaluatedKey"];
+    TableLayout layout;
+    KVSTORE_ASSIGN_OR_RETURN(layout, LayoutLocked(table));
+    if (layout.shards <= 1 || !IsSpreadPartition(request.partition)) {
+      return QueryPartition(*client_, table, layout, request.partition, request);
     }
+    return MergedQuery(request, layout.shards, [&](const std::vector<std::pair<int, QueryRequest>>& wanted) {
+      return InParallel<QueryPage>(wanted.size(), [&](DynamoClient& client, size_t i) {
+        const auto& [shard, shard_request] = wanted[i];
+        return QueryPartition(client, table, layout, ShardPartition(request.partition, shard), shard_request);
+      });
+    });
   }
 
   Result<size_t> Count(const std::string& table, const QueryRequest& request) override {
     std::lock_guard lock(mu_);
-    Json call = QueryCall(table, request);
-    // Only the keys and expiry come back: enough to drop the expired.
-    call["Select"] = "SPECIFIC_ATTRIBUTES";
-    call["ProjectionExpression"] = "#pk, #skey, #exp";
-    call["ExpressionAttributeNames"]["#skey"] = kSortAttr;
-    call["ExpressionAttributeNames"]["#exp"] = AttrName(Attr::kExpiresAt);
-    size_t count = 0;
-    while (true) {
-      auto result = client_->Call("Query", call, Repeat::kSafe);
-      if (!result.ok()) return result.status();
-      if (result->error) return ErrorFor(table, "counting", *result->error);
-      for (const Json& raw : result->body.value("Items", Json::array())) {
-        auto item = ListedItem(raw);
-        if (!item.ok()) return item.status();
-        if (*item && InRange(request, **item)) ++count;
-      }
-      if (!result->body.contains("LastEvaluatedKey")) return count;
-      call["ExclusiveStartKey"] = result->body["LastEvaluatedKey"];
+    TableLayout layout;
+    KVSTORE_ASSIGN_OR_RETURN(layout, LayoutLocked(table));
+    if (layout.shards <= 1 || !IsSpreadPartition(request.partition)) {
+      return CountPartition(*client_, table, layout, request.partition, request);
     }
+    auto counts = InParallel<size_t>(static_cast<size_t>(layout.shards), [&](DynamoClient& client, size_t shard) {
+      return CountPartition(client, table, layout, ShardPartition(request.partition, static_cast<int>(shard)), request);
+    });
+    if (!counts.ok()) return counts.status();
+    size_t total = 0;
+    for (size_t n : *counts) total += n;
+    return total;
   }
 
   Result<TransactOutcome> Transact(const std::string& table, const std::vector<WriteOp>& ops) override {
     std::lock_guard lock(mu_);
+    TableLayout layout;
+    KVSTORE_ASSIGN_OR_RETURN(layout, LayoutLocked(table));
     for (int attempt = 0; attempt < kExpiredRetries; ++attempt) {
       Json items = Json::array();
-      for (const WriteOp& op : ops) items.push_back(TransactItem(table, op));
+      for (const WriteOp& op : ops) items.push_back(TransactItem(table, layout, op));
       // The token makes a repeated request a no-op if the first one was applied.
       Json request = {{"TransactItems", items}, {"ClientRequestToken", RandomToken()}};
       auto done = client_->Call("TransactWriteItems", request, Repeat::kSafe);
@@ -293,9 +308,9 @@ class DynamoDbEngine final : public Engine {
         if (code == "None") continue;
         if (code == "ConditionalCheckFailed") {
           if (reasons[i].contains("Item")) {
-            auto current = ItemFromJson(reasons[i]["Item"]);
+            auto current = ItemFromJson(reasons[i]["Item"], layout);
             if (current.ok() && IsExpired(*current, Now())) {
-              KVSTORE_RETURN_IF_ERROR(RemoveExpired(table, current->key));
+              KVSTORE_RETURN_IF_ERROR(RemoveExpired(table, layout, current->key));
               try_again = true;
               break;
             }
@@ -317,15 +332,17 @@ class DynamoDbEngine final : public Engine {
 
   Status BatchWrite(const std::string& table, const std::vector<WriteOp>& ops) override {
     std::lock_guard lock(mu_);
+    TableLayout layout;
+    KVSTORE_ASSIGN_OR_RETURN(layout, LayoutLocked(table));
     for (size_t start = 0; start < ops.size(); start += kBatchWriteOps) {
       Json writes = Json::array();
       for (size_t i = start; i < std::min(ops.size(), start + kBatchWriteOps); ++i) {
         if (ops[i].type == WriteOp::Type::kDelete) {
-          writes.push_back({{"DeleteRequest", {{"Key", KeyJson(ops[i].key)}}}});
+          writes.push_back({{"DeleteRequest", {{"Key", KeyJson(ops[i].key, layout)}}}});
         } else {
           Item item = ops[i].item;
           item.version = 1;
-          writes.push_back({{"PutRequest", {{"Item", ItemJson(item)}}}});
+          writes.push_back({{"PutRequest", {{"Item", ItemJson(item, layout)}}}});
         }
       }
       Json request = {{"RequestItems", {{Name(table), writes}}}};
@@ -354,15 +371,32 @@ class DynamoDbEngine final : public Engine {
     return error.Failure(doing);
   }
 
-  Status ErrorFor(const std::string& table, const std::string& doing, const ApiError& error) const {
-    if (error.type == "ResourceNotFoundException") return NoSuchTable(table);
+  Status ErrorFor(const std::string& table, const std::string& doing, const ApiError& error) {
+    if (error.type == "ResourceNotFoundException") {
+      ForgetLayout(table);  // made again later, it may have another layout
+      return NoSuchTable(table);
+    }
+    if (error.type == "ValidationException" && RefusedKey(error.message)) {
+      ForgetLayout(table);
+      return Status::IoError("table '" + table + "' no longer has the layout this process read (made again meanwhile?); "
+                             "nothing was written: run the command again");
+    }
     if (error.type == "ValidationException") return Status::InvalidArgument("DynamoDB refused the request: " + error.message);
     return Failed(doing, error);
   }
 
+  // DynamoDB's words for a key that does not match the table's key schema.
+  static bool RefusedKey(const std::string& message) {
+    for (const char* words : {"key element does not match the schema", "Missing the key", "missed key schema element",
+                              "required keys was not given a value"}) {
+      if (message.find(words) != std::string::npos) return true;
+    }
+    return false;
+  }
+
   // Other tables may share the account (and the prefix): kvstore's are the
-  // ones keyed by string pk/sk, as CreateTable makes them. One DescribeTable
-  // per candidate; list-tables is an administrator's command, not a hot path.
+  // ones keyed as a layout of key_schema.h. One DescribeTable per candidate;
+  // list-tables is an administrator's command, not a hot path.
   Result<bool> IsKvstoreTable(const std::string& full_name) {
     auto described = client_->Call("DescribeTable", {{"TableName", full_name}}, Repeat::kSafe);
     if (!described.ok()) return described.status();
@@ -370,27 +404,68 @@ class DynamoDbEngine final : public Engine {
       if (described->error->type == "ResourceNotFoundException") return false;  // dropped meanwhile
       return Failed("listing tables", *described->error);
     }
-    const Json& table = described->body["Table"];
-    Json keys = table.value("KeySchema", Json::array());
-    Json types = table.value("AttributeDefinitions", Json::array());
-    auto type_of = [&](const std::string& attr) -> std::string {
-      for (const Json& d : types) {
-        if (d.value("AttributeName", "") == attr) return d.value("AttributeType", "");
+    return LayoutOfTable(described->body["Table"]).has_value();
+  }
+
+  // The table's layout: known after the first call for the table, or from
+  // the disk cache, else read from its key schema (one DescribeTable) -- so
+  // a command costs no extra request once this machine has met the table.
+  // A wrong belief cannot do harm: the key attribute's name says the layout,
+  // and DynamoDB refuses a request that names the wrong one (RefusedKey).
+  Result<TableLayout> LayoutLocked(const std::string& table) {
+    {
+      std::lock_guard lock(layouts_mu_);
+      auto known = layouts_.find(table);
+      if (known != layouts_.end()) return known->second;
+    }
+    if (auto cached = ReadDiskCache(LayoutCachePath(table))) {
+      if (auto layout = LayoutOfTable(Json::parse(*cached, nullptr, false))) {
+        std::lock_guard lock(layouts_mu_);
+        return layouts_[table] = *layout;
       }
-      return "";
-    };
-    return keys.size() == 2 && keys[0].value("AttributeName", "") == kPartitionAttr &&
-           keys[0].value("KeyType", "") == "HASH" && keys[1].value("AttributeName", "") == kSortAttr &&
-           keys[1].value("KeyType", "") == "RANGE" && type_of(kPartitionAttr) == "S" && type_of(kSortAttr) == "S";
+    }
+    auto described = client_->Call("DescribeTable", {{"TableName", Name(table)}}, Repeat::kSafe);
+    if (!described.ok()) return described.status();
+    if (described->error) return ErrorFor(table, "reading", *described->error);
+    auto layout = LayoutOfTable(described->body["Table"]);
+    if (!layout) {
+      return Status::InvalidArgument("table '" + table + "' was not made by kvstore: its key schema is not one kvstore "
+                                     "knows (a string partition key 'pk' or 'pk.v2.sN' and sort key 'sk')");
+    }
+    RememberLayout(table, *layout);
+    return *layout;
+  }
+
+  void RememberLayout(const std::string& table, const TableLayout& layout) {
+    WriteDiskCache(LayoutCachePath(table), KeySchemaJson(layout).dump());
+    std::lock_guard lock(layouts_mu_);
+    layouts_[table] = layout;
+  }
+
+  void ForgetLayout(const std::string& table) {
+    RemoveDiskCache(LayoutCachePath(table));
+    std::lock_guard lock(layouts_mu_);
+    layouts_.erase(table);
+  }
+
+  // One file per table, endpoint, region and account (the same name in two
+  // accounts is two tables): the access key stands for the account.
+  std::string LayoutCachePath(const std::string& table) {
+    const AwsConfig& config = client_->config();
+    auto credentials = config.credentials->Current();
+    std::string who = credentials.ok() ? credentials->access_key_id : "";
+    return DiskCachePath([](const char* name) { return std::getenv(name); }, "tables",
+                         config.endpoint + "\n" + config.region + "\n" + Name(table) + "\n" + who);
   }
 
   // An item of a listing, or nothing when another tool wrote it in a form
   // kvstore cannot read: one such item must not make the whole table
   // unreadable. Skipped items are counted for the caller's warning.
-  Result<std::optional<Item>> ListedItem(const Json& raw) {
-    auto item = ItemFromJson(raw);
+  Result<std::optional<Item>> ListedItem(const Json& raw, const TableLayout& layout) {
+    auto item = ItemFromJson(raw, layout);
     if (item.ok()) return std::optional<Item>(std::move(*item));
     if (item.status().code() != Status::Code::kWrongType) return item.status();
+    std::lock_guard lock(unreadable_mu_);  // shards are read in parallel
     if (unreadable_items_++ == 0) first_unreadable_ = item.status().message();
     return std::optional<Item>();
   }
@@ -402,13 +477,11 @@ class DynamoDbEngine final : public Engine {
     return described->error ? ErrorFor(table, "reading", *described->error) : Status::Ok();
   }
 
-  Json CreateTableRequest(const std::string& table) const {
-    return {{"TableName", Name(table)},
-            {"AttributeDefinitions", {{{"AttributeName", kPartitionAttr}, {"AttributeType", "S"}},
-                                      {{"AttributeName", kSortAttr}, {"AttributeType", "S"}}}},
-            {"KeySchema", {{{"AttributeName", kPartitionAttr}, {"KeyType", "HASH"}},
-                           {{"AttributeName", kSortAttr}, {"KeyType", "RANGE"}}}},
-            {"BillingMode", "PAY_PER_REQUEST"}};
+  Json CreateTableRequest(const std::string& table, const TableLayout& layout) const {
+    Json request = KeySchemaJson(layout);
+    request["TableName"] = Name(table);
+    request["BillingMode"] = "PAY_PER_REQUEST";
+    return request;
   }
 
   // The table's TableStatus (CREATING, ACTIVE, DELETING, ...), or "" when
@@ -448,23 +521,23 @@ class DynamoDbEngine final : public Engine {
     }
   }
 
-  Result<std::optional<Item>> GetLocked(const std::string& table, const Key& key) {
-    auto got = client_->Call("GetItem", {{"TableName", Name(table)}, {"Key", KeyJson(key)}, {"ConsistentRead", true}},
+  Result<std::optional<Item>> GetLocked(const std::string& table, const TableLayout& layout, const Key& key) {
+    auto got = client_->Call("GetItem", {{"TableName", Name(table)}, {"Key", KeyJson(key, layout)}, {"ConsistentRead", true}},
                              Repeat::kSafe);
     if (!got.ok()) return got.status();
     if (got->error) return ErrorFor(table, "reading", *got->error);
     if (!got->body.contains("Item")) return std::optional<Item>();
-    auto item = ItemFromJson(got->body["Item"]);
+    auto item = ItemFromJson(got->body["Item"], layout);
     if (!item.ok()) return item.status();
     if (IsExpired(*item, Now())) return std::optional<Item>();
     return std::optional<Item>(std::move(*item));
   }
 
-  Status RemoveExpired(const std::string& table, const Key& key) {
+  Status RemoveExpired(const std::string& table, const TableLayout& layout, const Key& key) {
     Expressions e;
     std::string expires = e.Name(AttrName(Attr::kExpiresAt));
     std::string now = e.Value({{"N", std::to_string(Now())}});
-    Json request = {{"TableName", Name(table)}, {"Key", KeyJson(key)}, {"ConditionExpression", expires + " <= " + now}};
+    Json request = {{"TableName", Name(table)}, {"Key", KeyJson(key, layout)}, {"ConditionExpression", expires + " <= " + now}};
     e.AddTo(request);
     auto done = client_->Call("DeleteItem", request, Repeat::kSafe);
     if (!done.ok()) return done.status();
@@ -476,18 +549,18 @@ class DynamoDbEngine final : public Engine {
   // or applied = true meaning "an expired item was removed; write again".
   // A refusal that the returned item contradicts (the condition holds on it,
   // or on no item) is no answer at all: exit 3, never a false "no".
-  Result<WriteOutcome> ConditionFailed(const std::string& table, const Key& key, const Condition& condition,
-                                       const ApiError& error) {
+  Result<WriteOutcome> ConditionFailed(const std::string& table, const TableLayout& layout, const Key& key,
+                                       const Condition& condition, const ApiError& error) {
     if (error.type == "ResourceNotFoundException") return NoSuchTable(table);
     if (error.type != "ConditionalCheckFailedException") return ErrorFor(table, "writing", error);
     if (!error.body.contains("Item")) {
       if (condition.HoldsWhenAbsent()) return RefusedAnyway();
       return WriteOutcome{.applied = false, .item = std::nullopt};
     }
-    auto current = ItemFromJson(error.body["Item"]);
+    auto current = ItemFromJson(error.body["Item"], layout);
     if (!current.ok()) return current.status();
     if (IsExpired(*current, Now())) {
-      KVSTORE_RETURN_IF_ERROR(RemoveExpired(table, key));
+      KVSTORE_RETURN_IF_ERROR(RemoveExpired(table, layout, key));
       return WriteOutcome{.applied = true, .item = std::nullopt};
     }
     if (condition.HoldsFor(*current)) return RefusedAnyway();
@@ -501,9 +574,11 @@ class DynamoDbEngine final : public Engine {
 
   template <typename BuildUpdate>
   Result<WriteOutcome> Write(const std::string& table, const Key& key, const Condition& condition, BuildUpdate build) {
+    TableLayout layout;
+    KVSTORE_ASSIGN_OR_RETURN(layout, LayoutLocked(table));
     for (int attempt = 0; attempt < kExpiredRetries; ++attempt) {
       Expressions e;
-      Json request = {{"TableName", Name(table)}, {"Key", KeyJson(key)}, {"ReturnValues", "ALL_NEW"},
+      Json request = {{"TableName", Name(table)}, {"Key", KeyJson(key, layout)}, {"ReturnValues", "ALL_NEW"},
                       {"ReturnValuesOnConditionCheckFailure", "ALL_OLD"}};
       request["UpdateExpression"] = build(e);
       request["ConditionExpression"] = WriteCondition(condition, Now(), e);
@@ -511,19 +586,20 @@ class DynamoDbEngine final : public Engine {
       auto done = client_->Call("UpdateItem", request, Repeat::kUnsafe);
       if (!done.ok()) return done.status();
       if (!done->error) {
-        auto item = ItemFromJson(done->body["Attributes"]);
+        auto item = ItemFromJson(done->body["Attributes"], layout);
         if (!item.ok()) return item.status();
         return WriteOutcome{.applied = true, .item = std::move(*item)};
       }
-      auto failed = ConditionFailed(table, key, condition, *done->error);
+      auto failed = ConditionFailed(table, layout, key, condition, *done->error);
       if (!failed.ok() || !failed->applied) return failed;
     }
     return Status::IoError("an expired item kept reappearing");
   }
 
-  Json TransactItem(const std::string& table, const WriteOp& op) {
+  Json TransactItem(const std::string& table, const TableLayout& layout, const WriteOp& op) {
     Expressions e;
-    Json item = {{"TableName", Name(table)}, {"Key", KeyJson(op.key)}, {"ReturnValuesOnConditionCheckFailure", "ALL_OLD"}};
+    const Key& key = op.type == WriteOp::Type::kPut ? op.item.key : op.key;
+    Json item = {{"TableName", Name(table)}, {"Key", KeyJson(key, layout)}, {"ReturnValuesOnConditionCheckFailure", "ALL_OLD"}};
     std::string kind;
     switch (op.type) {
       case WriteOp::Type::kPut: kind = "Update"; item["UpdateExpression"] = ReplaceExpression(op.item, e); break;
@@ -536,6 +612,81 @@ class DynamoDbEngine final : public Engine {
     return {{kind, item}};
   }
 
+  // One partition's items, as stored under `stored` (request.partition is
+  // the logical name), in pages of up to 1,000 until the limit.
+  Result<QueryPage> QueryPartition(DynamoClient& client, const std::string& table, const TableLayout& layout,
+                                   const std::string& stored, const QueryRequest& request) {
+    QueryPage page;
+    size_t limit = std::max<size_t>(request.limit, 1);
+    Json call = QueryCall(table, layout, stored, request);
+    call["Limit"] = static_cast<int64_t>(std::min<size_t>(limit + 1, 1000));
+    while (true) {
+      auto result = client.Call("Query", call, Repeat::kSafe);
+      if (!result.ok()) return result.status();
+      if (result->error) return ErrorFor(table, "querying", *result->error);
+      for (const Json& raw : result->body.value("Items", Json::array())) {
+        auto item = ListedItem(raw, layout);
+        if (!item.ok()) return item.status();
+        if (!*item || !InRange(request, **item)) continue;
+        if (page.items.size() == limit) {
+          page.continue_from = page.items.back().key.sort;
+          return page;
+        }
+        page.items.push_back(std::move(**item));
+      }
+      if (!result->body.contains("LastEvaluatedKey")) return page;
+      call["ExclusiveStartKey"] = result->body["LastEvaluatedKey"];
+    }
+  }
+
+  Result<size_t> CountPartition(DynamoClient& client, const std::string& table, const TableLayout& layout,
+                                const std::string& stored, const QueryRequest& request) {
+    Json call = QueryCall(table, layout, stored, request);
+    // Only the keys and expiry come back: enough to drop the expired.
+    call["Select"] = "SPECIFIC_ATTRIBUTES";
+    call["ProjectionExpression"] = "#pk, #skey, #exp";
+    call["ExpressionAttributeNames"]["#skey"] = kSortAttr;
+    call["ExpressionAttributeNames"]["#exp"] = AttrName(Attr::kExpiresAt);
+    size_t count = 0;
+    while (true) {
+      auto result = client.Call("Query", call, Repeat::kSafe);
+      if (!result.ok()) return result.status();
+      if (result->error) return ErrorFor(table, "counting", *result->error);
+      for (const Json& raw : result->body.value("Items", Json::array())) {
+        auto item = ListedItem(raw, layout);
+        if (!item.ok()) return item.status();
+        if (*item && InRange(request, **item)) ++count;
+      }
+      if (!result->body.contains("LastEvaluatedKey")) return count;
+      call["ExclusiveStartKey"] = result->body["LastEvaluatedKey"];
+    }
+  }
+
+  // Runs call(client, i) for i < n, each on a client (a connection) of its
+  // own and a thread of its own; the first failure, or every result in order.
+  template <typename T, typename Call>
+  Result<std::vector<T>> InParallel(size_t n, Call call) {
+    while (clients_.size() < n) {
+      auto client = DynamoClient::Create(client_->config());
+      if (!client.ok()) return client.status();
+      (*client)->set_deadline(deadline_);
+      clients_.push_back(std::move(*client));
+    }
+    std::vector<std::optional<Result<T>>> results(n);
+    std::vector<std::thread> threads;
+    for (size_t i = 1; i < n; ++i) {
+      threads.emplace_back([&, i] { results[i].emplace(call(*clients_[i], i)); });
+    }
+    if (n > 0) results[0].emplace(call(*clients_[0], 0));
+    for (std::thread& t : threads) t.join();
+    std::vector<T> values;
+    for (auto& result : results) {
+      if (!result->ok()) return result->status();
+      values.push_back(std::move(**result));
+    }
+    return values;
+  }
+
   // BETWEEN includes its upper end, which the request excludes; and an
   // expired item is absent.
   bool InRange(const QueryRequest& request, const Item& item) const {
@@ -544,11 +695,13 @@ class DynamoDbEngine final : public Engine {
     return !IsExpired(item, Now());
   }
 
-  // The Query request for a range, without Limit.
-  Json QueryCall(const std::string& table, const QueryRequest& request) {
+  // The Query request for a range of the partition stored as `stored`,
+  // without Limit.
+  Json QueryCall(const std::string& table, const TableLayout& layout, const std::string& stored,
+                 const QueryRequest& request) {
     Json call = {{"TableName", Name(table)}, {"ConsistentRead", true}, {"ScanIndexForward", !request.descending}};
     std::string key_condition = "#pk = :pk";
-    Json values = {{":pk", {{"S", request.partition}}}};
+    Json values = {{":pk", {{"S", stored}}}};
     // One sort-key condition is allowed: the tightest lower and upper bounds
     // as one BETWEEN (inclusive; the exclusive ends are dropped when read).
     std::optional<std::string> low, high;
@@ -571,15 +724,21 @@ class DynamoDbEngine final : public Engine {
       values[":high"] = {{"S", *high}};
     }
     call["KeyConditionExpression"] = key_condition;
-    call["ExpressionAttributeNames"] = {{"#pk", kPartitionAttr}};
+    call["ExpressionAttributeNames"] = {{"#pk", PartitionAttr(layout)}};
     if (low || high) call["ExpressionAttributeNames"]["#sk"] = kSortAttr;
     call["ExpressionAttributeValues"] = values;
     return call;
   }
 
-  std::unique_ptr<DynamoClient> client_;
+  // clients_[0] serves every call; the others, parallel reads of shards.
+  std::vector<std::unique_ptr<DynamoClient>> clients_;
+  DynamoClient* client_;
   std::shared_ptr<Clock> clock_;
+  std::optional<Deadline> deadline_;
   std::mutex mu_;
+  std::mutex layouts_mu_;  // ErrorFor runs on parallel readers too
+  std::map<std::string, TableLayout> layouts_;
+  std::mutex unreadable_mu_;
   int unreadable_items_ = 0;
   std::string first_unreadable_;
 };

@@ -41,11 +41,11 @@ void Flatten(const Condition& c, Condition::Kind kind, std::vector<const Conditi
 // The condition on an item known to exist and be live.
 std::string OnLiveItem(const Condition& c, Expressions& e) {
   using Kind = Condition::Kind;
-  std::string pk = e.Name(kPartitionAttr);
+  std::string sk = e.Name(kSortAttr);  // every item has one, whatever the layout
   switch (c.kind) {
     case Kind::kAlways:
-    case Kind::kExists: return "attribute_exists(" + pk + ")";
-    case Kind::kNotExists: return "attribute_not_exists(" + pk + ")";
+    case Kind::kExists: return "attribute_exists(" + sk + ")";
+    case Kind::kNotExists: return "attribute_not_exists(" + sk + ")";
     case Kind::kCompare: {
       std::string name = e.Name(AttrName(c.attr));
       std::string value = e.Value(Encode(c.attr, c.operand));
@@ -71,7 +71,7 @@ std::string OnLiveItem(const Condition& c, Expressions& e) {
       return out + ")";
     }
   }
-  return "attribute_exists(" + pk + ")";
+  return "attribute_exists(" + sk + ")";
 }
 
 // The type of a DynamoDB attribute value ({"S": "x"} -> "S").
@@ -89,12 +89,12 @@ Status Unreadable(const Item& item, const char* attr, const std::string& found, 
 
 }  // namespace
 
-Json KeyJson(const Key& key) {
-  return {{kPartitionAttr, {{"S", key.partition}}}, {kSortAttr, {{"S", key.sort}}}};
+Json KeyJson(const Key& key, const TableLayout& layout) {
+  return {{PartitionAttr(layout), {{"S", StoredPartition(key, layout)}}}, {kSortAttr, {{"S", key.sort}}}};
 }
 
-Json ItemJson(const Item& item) {
-  Json out = KeyJson(item.key);
+Json ItemJson(const Item& item, const TableLayout& layout) {
+  Json out = KeyJson(item.key, layout);
   for (Attr attr : kAllAttrs) {
     Json v = Encode(attr, item.Get(attr));
     if (!v.is_null()) out[AttrName(attr)] = v;
@@ -103,15 +103,17 @@ Json ItemJson(const Item& item) {
   return out;
 }
 
-Result<Item> ItemFromJson(const Json& attributes) {
+Result<Item> ItemFromJson(const Json& attributes, const TableLayout& layout) {
   if (!attributes.is_object()) return Status::IoError("unexpected item from DynamoDB: not an attribute map");
   Item item;
-  for (const auto& [name, field] : {std::pair{kPartitionAttr, &item.key.partition}, std::pair{kSortAttr, &item.key.sort}}) {
+  const std::string partition_attr = PartitionAttr(layout);
+  for (const auto& [name, field] : {std::pair{partition_attr.c_str(), &item.key.partition}, std::pair{kSortAttr, &item.key.sort}}) {
     if (!attributes.contains(name) || !attributes[name].contains("S") || !attributes[name]["S"].is_string()) {
       return Status::IoError(std::string("unexpected item from DynamoDB: no string ") + name);
     }
     *field = attributes[name]["S"].get<std::string>();
   }
+  item.key.partition = LogicalPartition(item.key.partition, layout);
   for (Attr attr : kAllAttrs) {
     const char* name = AttrName(attr);
     if (!attributes.contains(name)) continue;
@@ -167,15 +169,15 @@ void Expressions::AddTo(Json& request) const {
 }
 
 std::string WriteCondition(const Condition& condition, int64_t now, Expressions& e) {
-  std::string pk = e.Name(kPartitionAttr);
+  std::string key = e.Name(kSortAttr);  // every item has one, whatever the layout
   std::string expires = e.Name(AttrName(Attr::kExpiresAt));
   std::string now_value = e.Value(Number(now));
   std::string live = "(attribute_not_exists(" + expires + ") OR " + expires + " > " + now_value + ")";
   std::string on_live = OnLiveItem(condition, e);
   // An expired item must fail every condition so that the engine removes it
   // and retries: its stale attributes must not leak into the new item.
-  if (condition.HoldsWhenAbsent()) return "(attribute_not_exists(" + pk + ") OR (" + live + " AND " + on_live + "))";
-  return "(attribute_exists(" + pk + ") AND " + live + " AND " + on_live + ")";
+  if (condition.HoldsWhenAbsent()) return "(attribute_not_exists(" + key + ") OR (" + live + " AND " + on_live + "))";
+  return "(attribute_exists(" + key + ") AND " + live + " AND " + on_live + ")";
 }
 
 std::string UpdateExpression(const std::vector<Action>& actions, Expressions& e) {

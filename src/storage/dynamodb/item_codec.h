@@ -3,7 +3,8 @@
 // expressions with their #name and :value placeholders. Pure functions over
 // JSON, so they are unit-tested without a server.
 //
-// Attribute names: pk, sk (strings), kind (S), value (B), num (N), owner (S),
+// Attribute names: the keys (key_schema.h: the partition key's name is the
+// table's layout), sk (strings), kind (S), value (B), num (N), owner (S),
 // deadline (N, ms), cnt (N), expires_at (N, ms), version (N), and ttl (N,
 // seconds), which mirrors expires_at for DynamoDB's own TTL deletion.
 #ifndef KVSTORE_STORAGE_DYNAMODB_ITEM_CODEC_H_
@@ -16,25 +17,25 @@
 #include <nlohmann/json.hpp>
 
 #include "kvstore/status.h"
+#include "storage/dynamodb/key_schema.h"
 #include "storage/engine.h"
 
 namespace kvstore::storage::dynamodb {
 
 using Json = nlohmann::json;
 
-inline constexpr char kPartitionAttr[] = "pk";
-inline constexpr char kSortAttr[] = "sk";
 inline constexpr char kTtlAttr[] = "ttl";
 
-// {"pk": {"S": ...}, "sk": {"S": ...}}
-Json KeyJson(const Key& key);
+// {"pk": {"S": ...}, "sk": {"S": ...}}, with the key where `layout` stores it.
+Json KeyJson(const Key& key, const TableLayout& layout);
 // Every attribute the item has, keys included, and ttl when it expires.
-Json ItemJson(const Item& item);
+Json ItemJson(const Item& item, const TableLayout& layout);
 // The item of a GetItem/Query/ALL_OLD attribute map. A string (S) value, as
 // other tools write it, reads as its UTF-8 bytes. WrongType, naming the
 // attribute, for an item kvstore cannot read (another tool's types); IoError
-// when the map is not an item at all.
-Result<Item> ItemFromJson(const Json& attributes);
+// when the map is not an item at all. The key comes back as primitives name
+// it (LogicalPartition).
+Result<Item> ItemFromJson(const Json& attributes, const TableLayout& layout);
 
 // Collects the placeholders of one request's expressions.
 class Expressions {

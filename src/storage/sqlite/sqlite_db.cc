@@ -15,9 +15,12 @@
 namespace kvstore::storage::sqlite {
 namespace {
 
-// 1: kvstore 0.2.0. 2 (0.3.0): items carry a checksum (checksum.h); a store at 1 is
-// upgraded when it is first opened.
-constexpr int kSchemaVersion = 2;
+// 1: kvstore 0.2.0. 2 (0.3.0): items carry a checksum (checksum.h). 3 (0.4.0):
+// tables record their layout (kvstore/options.h); a table from before is
+// layout 1. A store at 1 or 2 is upgraded when it is first opened; an older
+// kvstore then refuses it by name rather than misread a layout-2 table.
+constexpr int kSchemaVersion = 3;
+constexpr const char* kSetSchemaVersion = "PRAGMA user_version = 3";
 
 // The columns of `items`, shared by the schema and the upgrade from 1.
 #define KVSTORE_ITEM_COLUMNS                                                              \
@@ -33,7 +36,8 @@ constexpr int kSchemaVersion = 2;
 // Names and values are always bound parameters (see ARCHITECTURE.md); the
 // only SQL text is fixed, as here.
 constexpr const char* kSchema =
-    "CREATE TABLE IF NOT EXISTS tables (name TEXT PRIMARY KEY, created_at INTEGER NOT NULL) WITHOUT ROWID;\n"
+    "CREATE TABLE IF NOT EXISTS tables (name TEXT PRIMARY KEY, created_at INTEGER NOT NULL, "
+    "layout INTEGER NOT NULL DEFAULT 1, shards INTEGER NOT NULL DEFAULT 1) WITHOUT ROWID;\n"
     "CREATE TABLE IF NOT EXISTS items " KVSTORE_ITEM_COLUMNS KVSTORE_EXPIRY_INDEX;
 
 // Schema 1 -> 2: the items copied into a table with the checksum column
@@ -45,6 +49,11 @@ constexpr const char* kUpgradeFrom1 =
     "SELECT tbl, pk, sk, kind, value, num, owner, deadline, cnt, expires_at, version FROM items;\n"
     "DROP TABLE items;\n"
     "ALTER TABLE items_v2 RENAME TO items;\n" KVSTORE_EXPIRY_INDEX;
+
+// Schema 2 -> 3: every table so far is layout 1.
+constexpr const char* kUpgradeFrom2 =
+    "ALTER TABLE tables ADD COLUMN layout INTEGER NOT NULL DEFAULT 1;\n"
+    "ALTER TABLE tables ADD COLUMN shards INTEGER NOT NULL DEFAULT 1;\n";
 
 // How long a statement waits for another process's write lock before the
 // command fails with exit 3.
@@ -103,9 +112,10 @@ Status CreateOrUpgrade(sqlite3* db, int64_t version) {
     if (*foreign > 0) return Status::IoError("the file is a SQLite database but not a kvstore store");
     KVSTORE_RETURN_IF_ERROR(Exec(db, kSchema, "creating the store"));
   } else {
-    KVSTORE_RETURN_IF_ERROR(Exec(db, kUpgradeFrom1, "adding checksums to the store"));
+    if (version < 2) KVSTORE_RETURN_IF_ERROR(Exec(db, kUpgradeFrom1, "adding checksums to the store"));
+    KVSTORE_RETURN_IF_ERROR(Exec(db, kUpgradeFrom2, "recording the tables' layout"));
   }
-  return Exec(db, "PRAGMA user_version = 2", "creating the store");
+  return Exec(db, kSetSchemaVersion, "creating the store");
 }
 
 // A fresh file gets WAL mode and the schema, an older store the upgrade.

@@ -49,7 +49,8 @@ class SqliteEngine final : public Engine {
   Status CreateTable(const std::string& table, const CreateTableOptions& options) override {
     std::lock_guard lock(mu_);
     SqlBuilder b(Now());
-    b.Add("INSERT INTO tables(name, created_at) VALUES(").Param(Text{table}).Add(", ").Now();
+    b.Add("INSERT INTO tables(name, created_at, layout, shards) VALUES(").Param(Text{table}).Add(", ").Now();
+    b.Add(", ").Param(int64_t{options.layout.value_or(kCurrentLayout)}).Add(", ").Param(int64_t{options.shards.value_or(1)});
     b.Add(") ON CONFLICT(name) DO NOTHING");
     auto changed = Execute(b, "creating table " + table);
     if (!changed.ok()) return changed.status();
@@ -57,6 +58,18 @@ class SqliteEngine final : public Engine {
       return Status::AlreadyExists("table '" + table + "' already exists");
     }
     return Status::Ok();
+  }
+
+  Result<TableLayout> Layout(const std::string& table) override {
+    std::lock_guard lock(mu_);
+    SqlBuilder b(Now());
+    b.Add("SELECT layout, shards FROM tables WHERE name = ").Param(Text{table});
+    std::optional<TableLayout> layout;
+    KVSTORE_RETURN_IF_ERROR(ForEachRow(b, "reading the table's layout", [&](const Statement& row) {
+      layout = TableLayout{.version = static_cast<int>(row.Int(0)), .shards = static_cast<int>(row.Int(1))};
+    }));
+    if (!layout) return NoSuchTable(table);
+    return *layout;
   }
 
   Status DropTable(const std::string& table, const DropTableOptions& options) override {
