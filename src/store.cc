@@ -35,6 +35,8 @@ Result<std::unique_ptr<Store>> Store::Open(std::string_view url_text, const Open
       new Store(std::move(*engine), std::move(clock), options.max_clock_skew.value_or(entry->default_clock_skew)));
 }
 
+Result<TableLayout> Table::Layout() const { return engine_->Layout(name_); }
+
 Status Store::CreateTable(std::string_view name, const CreateTableOptions& options) {
   KVSTORE_RETURN_IF_ERROR(storage::ValidateTableName(name));
   KVSTORE_RETURN_IF_ERROR(storage::ValidateLayout(options));

@@ -37,6 +37,10 @@ class Table {
  public:
   const std::string& name() const { return name_; }
 
+  // The layout the table was made with (kvstore/options.h, docs/scale.md).
+  // Errors: UnknownTable, IoError.
+  Result<TableLayout> Layout() const;
+
   // For primitives (src/primitives); not part of the stable API.
   storage::Engine& engine() const { return *engine_; }
   // The store and its tables: live items by type, sizes, and what the

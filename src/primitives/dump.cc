@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "primitives/layout.h"
+#include "primitives/queue_ops.h"
 #include "storage/engine.h"
 #include "storage/limits.h"
 
@@ -94,20 +95,18 @@ class Exporter {
   }
 
   Status Queues() {
-    return ForEachItem(table_, std::string(layout::kQueueHeadersPartition), [&](const Item& header) {
-      const std::string& queue = header.key.sort;
-      KVSTORE_RETURN_IF_ERROR(Emit({.type = Type::kQueue, .name = queue, .number = header.number.value_or(0)}));
-      for (const std::string& partition :
-           {layout::ReadyPartition(queue), layout::InFlightPartition(queue), layout::DelayedPartition(queue)}) {
-        KVSTORE_RETURN_IF_ERROR(ForEachItem(table_, partition, [&](const Item& item) {
-          return Emit({.type = Type::kMessage, .name = queue, .value = item.value.value_or(""),
-                       .number = item.number.value_or(0), .id = layout::MessageSequence(item.key.sort),
-                       .receive_count = item.count.value_or(0),
-                       .ttl = item.deadline && *item.deadline > now_ ? TimeLeft(item.deadline, now_) : std::nullopt});
-        }));
-      }
-      return Status::Ok();
-    });
+    auto queues = queue_internal::ListQueues(table_, "");
+    if (!queues.ok()) return queues.status();
+    for (const queue_internal::QueueName& queue : *queues) {
+      KVSTORE_RETURN_IF_ERROR(Emit({.type = Type::kQueue, .name = queue.name, .number = queue.last_id}));
+      KVSTORE_RETURN_IF_ERROR(queue_internal::ForEachMessage(table_, queue.name, [&](const Item& item) {
+        return Emit({.type = Type::kMessage, .name = queue.name, .value = item.value.value_or(""),
+                     .number = item.number.value_or(0), .id = layout::MessageSequence(item.key.sort),
+                     .receive_count = item.count.value_or(0),
+                     .ttl = item.deadline && *item.deadline > now_ ? TimeLeft(item.deadline, now_) : std::nullopt});
+      }));
+    }
+    return Status::Ok();
   }
 
   const Table& table_;
@@ -193,6 +192,9 @@ class Importer::Impl {
     auto table = store_.OpenTable(name);
     if (!table.ok()) return table.status();
     table_ = *table;
+    auto layout = table_->Layout();
+    if (!layout.ok()) return layout.status();
+    layout_ = *layout;
     return Status::Ok();
   }
 
@@ -258,6 +260,7 @@ class Importer::Impl {
     KVSTORE_RETURN_IF_ERROR(storage::ValidateName(TypeName(record.type), record.name));
     open_ = Collection{.type = record.type, .name = record.name, .last_id = record.number};
     if (record.ttl && record.type != Type::kQueue) open_->expires_at = Now() + record.ttl->count();
+    if (record.type == Type::kQueue && !queue_internal::HasHeader(layout_, record.name)) return OpenHeaderlessQueue(record);
     auto header = Engine().Get(table_->name(), HeaderKey(record.type, record.name));
     if (!header.ok() && header.status().code() != Status::Code::kNotFound) return header.status();
     bool exists = header.ok();
@@ -268,6 +271,15 @@ class Importer::Impl {
     if (exists && record.type == Type::kQueue) open_->last_id = std::max(open_->last_id, header->number.value_or(0));
     if (exists) return DeleteParts(record.type, record.name);
     return Status::Ok();
+  }
+
+  // A layout-2 queue is known by its messages alone.
+  Status OpenHeaderlessQueue(const DumpRecord& record) {
+    auto queues = queue_internal::ListQueues(*table_, record.name);
+    if (!queues.ok()) return queues.status();
+    bool exists = std::any_of(queues->begin(), queues->end(), [&](const auto& q) { return q.name == record.name; });
+    if (exists && mode_ == ImportMode::kIfNotExists) open_->skip = true;
+    return exists && !open_->skip ? DeleteParts(record.type, record.name) : Status::Ok();
   }
 
   Status AddPart(const DumpRecord& record) {
@@ -296,19 +308,10 @@ class Importer::Impl {
   }
 
   Item MessageItem(const DumpRecord& record) {
-    Item item;
-    item.kind = std::string(layout::kKindMessage);
-    item.value = record.value;
-    item.number = record.number;
-    item.count = record.receive_count;
-    std::string order = layout::OrderKey(record.number, record.id);
-    if (record.ttl) {
-      item.deadline = Now() + record.ttl->count();
-      item.key = {layout::DelayedPartition(record.name), layout::TimeKey(*item.deadline) + order};
-    } else {
-      item.key = {layout::ReadyPartition(record.name), order};
-    }
-    return item;
+    std::optional<int64_t> visible_at;
+    if (record.ttl) visible_at = Now() + record.ttl->count();
+    return queue_internal::StoredMessage(layout_, record.name, record.number, record.id, record.value,
+                                         record.receive_count, visible_at);
   }
 
   static Key HeaderKey(Type type, const std::string& name) {
@@ -320,16 +323,15 @@ class Importer::Impl {
   // The parts of the object the import replaces (its header is rewritten
   // when the object closes).
   Status DeleteParts(Type type, const std::string& name) {
-    std::vector<std::string> partitions =
-        type == Type::kSet    ? std::vector<std::string>{layout::SetPartition(name)}
-        : type == Type::kList ? std::vector<std::string>{layout::ListPartition(name)}
-                              : std::vector<std::string>{layout::ReadyPartition(name), layout::InFlightPartition(name),
-                                                         layout::DelayedPartition(name)};
-    for (const std::string& partition : partitions) {
-      KVSTORE_RETURN_IF_ERROR(ForEachItem(*table_, partition, [&](const Item& item) {
-        pending_.push_back(WriteOp::Delete(item.key));
-        return pending_.size() >= kImportBatch ? Flush() : Status::Ok();
-      }));
+    auto remove = [&](const Item& item) {
+      pending_.push_back(WriteOp::Delete(item.key));
+      return pending_.size() >= kImportBatch ? Flush() : Status::Ok();
+    };
+    if (type == Type::kQueue) {
+      KVSTORE_RETURN_IF_ERROR(queue_internal::ForEachMessage(*table_, name, remove));
+    } else {
+      KVSTORE_RETURN_IF_ERROR(
+          ForEachItem(*table_, type == Type::kSet ? layout::SetPartition(name) : layout::ListPartition(name), remove));
     }
     return Flush();
   }
@@ -342,6 +344,10 @@ class Importer::Impl {
     open_.reset();
     if (object.skip) return Status::Ok();
     KVSTORE_RETURN_IF_ERROR(Flush());
+    if (object.type == Type::kQueue && !queue_internal::HasHeader(layout_, object.name)) {
+      ++written_;  // nothing to write: the queue is its messages
+      return Status::Ok();
+    }
     Item header;
     header.key = HeaderKey(object.type, object.name);
     header.expires_at = object.expires_at;
@@ -395,6 +401,7 @@ class Importer::Impl {
   Store& store_;
   ImportMode mode_;
   std::optional<Table> table_;
+  TableLayout layout_;  // table_'s
   std::set<std::string> emptied_;
   std::optional<Collection> open_;
   std::vector<WriteOp> pending_;

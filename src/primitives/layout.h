@@ -104,6 +104,21 @@ inline int64_t MessageSequence(std::string_view sort) {
   return static_cast<int64_t>(ParseHex(sort.substr(sort.size() - kKeyDigits)).value_or(0));
 }
 
+// Layout-2 queues (queue_sharded.cc): every message is one item in a shard
+// partition q/<shard> shared by the table's queues, sorted by queue name,
+// NUL (names have none), then the message's order key (priority key + id).
+// A strict-FIFO queue (named *.fifo) keeps a header with its last sequence,
+// as layout-1 queues do.
+inline std::string QueueShardPartition(int shard) { return "q/" + std::to_string(shard); }
+inline std::string MessagePrefix(std::string_view queue) { return std::string(queue) + std::string(1, '\0'); }
+inline storage::Key MessageKey(std::string_view queue, int shard, int64_t priority, int64_t id) {
+  return {QueueShardPartition(shard), MessagePrefix(queue) + OrderKey(priority, id)};
+}
+inline bool IsStrictFifo(std::string_view queue) {
+  constexpr std::string_view kSuffix = ".fifo";
+  return queue.size() > kSuffix.size() && queue.substr(queue.size() - kSuffix.size()) == kSuffix;
+}
+
 // Sets (set.cc): a header per set holds the member count; members are the
 // sort keys of the set's own partition.
 inline constexpr std::string_view kSetHeadersPartition = "sh";

@@ -4,6 +4,7 @@
 
 #include "kvstore/queue.h"
 #include "primitives/layout.h"
+#include "primitives/queue_ops.h"
 #include "storage/engine.h"
 #include "storage/limits.h"
 
@@ -33,6 +34,7 @@ class Describer {
 
   // Adds the rows of one type; false once the limit is reached.
   Result<bool> AddType(ItemType type, std::vector<QueryRow>& rows) {
+    if (type == ItemType::kQueue) return AddQueues(rows);
     storage::QueryRequest request{.partition = std::string(PartitionOf(type)), .prefix = options_.prefix, .limit = kPage};
     while (true) {
       auto page = table_.engine().Query(table_.name(), request);
@@ -50,6 +52,22 @@ class Describer {
   }
 
  private:
+  // Queues are found as their layout keeps them (queue_ops.h).
+  Result<bool> AddQueues(std::vector<QueryRow>& rows) {
+    auto queues = queue_internal::ListQueues(table_, options_.prefix);
+    if (!queues.ok()) return queues.status();
+    for (const queue_internal::QueueName& queue : *queues) {
+      storage::Item item;
+      item.key.sort = queue.name;
+      auto row = Describe(ItemType::kQueue, item);
+      if (!row.ok()) return row.status();
+      if (!*row || !Wanted(**row)) continue;
+      rows.push_back(std::move(**row));
+      if (options_.limit != 0 && rows.size() >= options_.limit) return false;
+    }
+    return true;
+  }
+
   bool Wanted(const QueryRow& row) const {
     if (options_.no_ttl && row.expires_at_ms) return false;
     if (options_.expiring_within) {

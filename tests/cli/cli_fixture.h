@@ -23,7 +23,7 @@ class CliTest : public ::testing::TestWithParam<StoreKind> {
     ASSERT_EQ(created.exit_code, 0) << created.err;
   }
 
-  bool OnSqlite() const { return GetParam() == "sqlite"; }
+  bool OnSqlite() const { return BaseStoreKind(GetParam()) == "sqlite"; }
 
   RunResult Cli(const std::vector<std::string>& args, const RunOptions& options = {}) {
     return Kvstore(store_, args, options);

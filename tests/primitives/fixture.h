@@ -19,7 +19,7 @@ class StoreFixture : public ::testing::TestWithParam<StoreKind> {
     ASSERT_FALSE(url_.empty());
     store_ = OpenAnother(clock_, Millis(0));
     ASSERT_TRUE(store_);
-    ASSERT_TRUE(store_->CreateTable("tbl").ok());
+    ASSERT_TRUE(store_->CreateTable("tbl", TableOptionsOf(GetParam())).ok());
     auto table = store_->OpenTable("tbl");
     ASSERT_TRUE(table.ok());
     table_.emplace(*table);

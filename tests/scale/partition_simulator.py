@@ -72,7 +72,9 @@ class Bucket:
 
 
 class Partition:
-    def __init__(self, config, hash_lo, hash_hi, pk=None, sk_lo=None, sk_hi=None):
+    def __init__(self, table, hash_lo, hash_hi, pk=None, sk_lo=None, sk_hi=None):
+        config = table.config
+        self.table = table  # its totals outlive the partition's splits
         self.hash_lo, self.hash_hi = hash_lo, hash_hi
         self.pk, self.sk_lo, self.sk_hi = pk, sk_lo, sk_hi  # pk set: part of one item collection
         self.buckets = {"read": Bucket(config.read_limit), "write": Bucket(config.write_limit)}
@@ -101,9 +103,11 @@ class TableModel:
     def __init__(self, config, name, hash_attr, range_attr):
         self.config, self.name = config, name
         self.hash_attr, self.range_attr = hash_attr, range_attr
+        self.throttled = {"read": 0, "write": 0}
+        self.units = {"read": 0.0, "write": 0.0}
         step = HASH_SPACE // config.partitions
         bounds = [i * step for i in range(config.partitions)] + [HASH_SPACE]
-        self.partitions = [Partition(config, bounds[i], bounds[i + 1]) for i in range(config.partitions)]
+        self.partitions = [Partition(self, bounds[i], bounds[i + 1]) for i in range(config.partitions)]
         self.splits = []
 
     def locate(self, key):
@@ -150,7 +154,7 @@ class TableModel:
             if running >= total / 2:
                 cut = h
                 break
-        self.replace(p, [Partition(self.config, p.hash_lo, cut), Partition(self.config, cut, p.hash_hi)])
+        self.replace(p, [Partition(self, p.hash_lo, cut), Partition(self, cut, p.hash_hi)])
         self.splits.append({"at": now, "split": True, "reason": "load spread over partition key values",
                             "at_hash": "%016x" % cut})
 
@@ -158,11 +162,11 @@ class TableModel:
         """One item collection carries the load: give it a partition of its own first."""
         parts = []
         if p.hash_lo < h:
-            parts.append(Partition(self.config, p.hash_lo, h))
-        alone = Partition(self.config, h, h + 1, pk=json.loads(pk_json))
+            parts.append(Partition(self, p.hash_lo, h))
+        alone = Partition(self, h, h + 1, pk=json.loads(pk_json))
         parts.append(alone)
         if h + 1 < p.hash_hi:
-            parts.append(Partition(self.config, h + 1, p.hash_hi))
+            parts.append(Partition(self, h + 1, p.hash_hi))
         self.replace(p, parts)
         self.splits.append({"at": now, "split": True, "reason": "hot item collection given its own partition",
                             "item_collection": alone.pk})
@@ -187,8 +191,8 @@ class TableModel:
             self.splits.append({"at": now, "split": False, "reason": reason, "item_collection": p.pk})
             return
         cut_next = cut + "\0"  # the lower half keeps the cut key itself
-        self.replace(p, [Partition(self.config, p.hash_lo, p.hash_hi, p.pk, p.sk_lo, cut_next),
-                         Partition(self.config, p.hash_lo, p.hash_hi, p.pk, cut_next, p.sk_hi)])
+        self.replace(p, [Partition(self, p.hash_lo, p.hash_hi, p.pk, p.sk_lo, cut_next),
+                         Partition(self, p.hash_lo, p.hash_hi, p.pk, cut_next, p.sk_hi)])
         self.splits.append({"at": now, "split": True, "reason": "hot item collection split by sort key",
                             "item_collection": p.pk, "at_sort_key": cut_next})
 
@@ -197,7 +201,8 @@ class TableModel:
         self.partitions[i:i + 1] = parts
 
     def describe(self, started):
-        return {"partitions": [p.describe() for p in self.partitions],
+        return {"throttled": dict(self.throttled), "read_units": round(self.units["read"], 1),
+                "write_units": round(self.units["write"], 1), "partitions": [p.describe() for p in self.partitions],
                 "splits": [dict(s, at=round(s["at"] - started, 2)) for s in self.splits]}
 
 
@@ -255,6 +260,7 @@ class Simulator:
             for p in set(partitions):
                 if not p.buckets[kind].available(now):
                     p.throttled[kind] += 1
+                    p.table.throttled[kind] += 1
                     p.last_throttle = now
                     if p.hot_since is None:
                         p.hot_since = now
@@ -271,6 +277,7 @@ class Simulator:
             for p, (h, pk, sk) in touched:
                 p.buckets[kind].take(share)
                 p.units[kind] += share
+                p.table.units[kind] += share
                 p.requests += 1
                 p.recent.append((now, h, pk, sk, share))
 

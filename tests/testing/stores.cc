@@ -2,15 +2,38 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <random>
 
 namespace kvstore::testing {
 
 std::vector<StoreKind> TestStores() { return {"sqlite", "dynamodb"}; }
 
-std::string StoreKindName(const ::testing::TestParamInfo<StoreKind>& info) { return info.param; }
+std::string StoreKindName(const ::testing::TestParamInfo<StoreKind>& info) {
+  std::string name = info.param;
+  std::replace(name.begin(), name.end(), '/', '_');
+  return name;
+}
+
+std::vector<StoreKind> TestStoresAndLayouts() {
+  std::vector<StoreKind> kinds;
+  for (const StoreKind& store : TestStores()) {
+    for (const char* variant : {"", "/layout1", "/shards4"}) kinds.push_back(store + variant);
+  }
+  return kinds;
+}
+
+StoreKind BaseStoreKind(const StoreKind& kind) { return kind.substr(0, kind.find('/')); }
+
+CreateTableOptions TableOptionsOf(const StoreKind& kind) {
+  std::string variant = kind.find('/') == std::string::npos ? "" : kind.substr(kind.find('/') + 1);
+  if (variant == "layout1") return {.layout = 1};
+  if (variant == "shards4") return {.shards = 4};
+  return {};
+}
 
 std::string PrepareStore(StoreKind kind, const std::string& sqlite_path) {
+  kind = BaseStoreKind(kind);
   if (kind == "sqlite") return "sqlite:" + sqlite_path;
   const char* endpoint = getenv("KVSTORE_TEST_DYNAMODB");
   if (endpoint == nullptr || *endpoint == '\0') {

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "kvstore/options.h"
+
 namespace kvstore::testing {
 
 // A store's engine scheme: "sqlite" or "dynamodb".
@@ -25,6 +27,20 @@ std::string PrepareStore(StoreKind kind, const std::string& sqlite_path);
 
 #define KVSTORE_ON_EVERY_STORE(fixture)                                                                 \
   INSTANTIATE_TEST_SUITE_P(Stores, fixture, ::testing::ValuesIn(::kvstore::testing::TestStores()),      \
+                           ::kvstore::testing::StoreKindName)
+
+// Every store, each with its tables in every layout (kvstore/options.h):
+// "sqlite" (the current layout and the store's default shards),
+// "sqlite/layout1", "sqlite/shards4", and the same for DynamoDB. For the
+// primitives whose items the layout places differently.
+std::vector<StoreKind> TestStoresAndLayouts();
+// The store kind of such a parameter ("sqlite/layout1": "sqlite"), and the
+// table options it stands for.
+StoreKind BaseStoreKind(const StoreKind& kind);
+CreateTableOptions TableOptionsOf(const StoreKind& kind);
+
+#define KVSTORE_ON_EVERY_STORE_AND_LAYOUT(fixture)                                                          \
+  INSTANTIATE_TEST_SUITE_P(Stores, fixture, ::testing::ValuesIn(::kvstore::testing::TestStoresAndLayouts()), \
                            ::kvstore::testing::StoreKindName)
 
 }  // namespace kvstore::testing

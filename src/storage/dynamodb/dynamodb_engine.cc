@@ -18,7 +18,7 @@
 #include "storage/dynamodb/dynamo_client.h"
 #include "storage/dynamodb/item_codec.h"
 #include "storage/dynamodb/key_schema.h"
-#include "storage/dynamodb/merged_query.h"
+#include "storage/merged_query.h"
 #include "storage/dynamodb/table_info.h"
 #include "storage/limits.h"
 #include "util/quote.h"

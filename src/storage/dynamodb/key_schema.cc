@@ -56,15 +56,6 @@ std::optional<TableLayout> LayoutOfTable(const nlohmann::json& table) {
   return LayoutOfName(partition);
 }
 
-uint64_t ShardHash(std::string_view name) {
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  for (unsigned char c : name) {
-    hash ^= c;
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
-
 bool IsSpreadPartition(std::string_view partition) { return partition.find('/') == std::string_view::npos; }
 
 std::string ShardPartition(std::string_view partition, int shard) {
@@ -73,7 +64,7 @@ std::string ShardPartition(std::string_view partition, int shard) {
 
 std::string StoredPartition(const Key& key, const TableLayout& layout) {
   if (layout.shards <= 1 || !IsSpreadPartition(key.partition)) return key.partition;
-  return ShardPartition(key.partition, static_cast<int>(ShardHash(key.sort) % static_cast<uint64_t>(layout.shards)));
+  return ShardPartition(key.partition, ShardOf(key.sort, layout.shards));
 }
 
 std::string LogicalPartition(std::string_view stored, const TableLayout& layout) {

@@ -24,6 +24,7 @@
 
 #include "kvstore/options.h"
 #include "storage/engine.h"
+#include "util/shard_hash.h"
 
 namespace kvstore::storage::dynamodb {
 
@@ -39,10 +40,6 @@ nlohmann::json KeySchemaJson(const TableLayout& layout);
 // The layout a DescribeTable answer's Table describes, or nothing when the
 // table is not one kvstore made (other key names or types).
 std::optional<TableLayout> LayoutOfTable(const nlohmann::json& table);
-
-// FNV-1a, 64 bits: the shard of a name is ShardHash(name) % shards. Part of
-// the stored layout: it must never change.
-uint64_t ShardHash(std::string_view name);
 
 // Whether a partition holds one item per named object (no '/' in its name).
 bool IsSpreadPartition(std::string_view partition);

@@ -6,7 +6,7 @@
 #include <set>
 
 #include "storage/dynamodb/item_codec.h"
-#include "storage/dynamodb/merged_query.h"
+#include "storage/merged_query.h"
 
 namespace kvstore::storage::dynamodb {
 namespace {

@@ -1,11 +1,11 @@
-#include "storage/dynamodb/merged_query.h"
+#include "storage/merged_query.h"
 
 #include <algorithm>
 #include <deque>
 #include <optional>
 #include <string>
 
-namespace kvstore::storage::dynamodb {
+namespace kvstore::storage {
 namespace {
 
 struct Cursor {
@@ -73,4 +73,4 @@ Result<QueryPage> MergedQuery(const QueryRequest& request, int shards, const Sha
   return merged;
 }
 
-}  // namespace kvstore::storage::dynamodb
+}  // namespace kvstore::storage
