@@ -33,6 +33,7 @@ row "set t k (100 B)" set "$t" k "$(head -c 100 /dev/zero | tr '\0' x)"
 row "set t big (3 KB)" set "$t" big "$(head -c 3000 /dev/zero | tr '\0' x)"
 row "get t k" get "$t" k
 row "get t big (3 KB)" get "$t" big
+XDG_CACHE_HOME=$(mktemp -d) row "get t k (a machine's first command on the table)" get "$t" k
 row "exists t k" exists "$t" k
 row "delete t k" delete "$t" k
 row "inc t n" inc "$t" n
@@ -44,6 +45,7 @@ row "expire t n 60" expire "$t" n 60
 row "persist t n" persist "$t" n
 row "getset t n v2" getset "$t" n v2
 row "list t --limit 100 (100 keys)" list "$t" --limit 100
+row "list t --prefix none (nothing listed)" list "$t" --prefix none
 row "lock-acquire" lock-acquire "$t" l --owner a
 row "lock-extend" lock-extend "$t" l --owner a
 row "lock-check" lock-check "$t" l
@@ -70,15 +72,19 @@ row "leader-elect" leader-elect "$t" g --candidate a
 row "leader-heartbeat" leader-heartbeat "$t" g --candidate a
 row "leader-check" leader-check "$t" g
 row "leader-resign" leader-resign "$t" g --candidate a
+row "queue-pop (an empty queue: every shard)" queue-pop "$t" q
 row "queue-push" queue-push "$t" q job
+# A queue in use: messages in every shard, so a pop finds one where it starts.
+for i in $(seq 40); do "$kv" --store "$KVSTORE_COST_STORE" queue-push "$t" q job > /dev/null; done
 receipt=$("$kv" --store "$KVSTORE_COST_STORE" queue-pop "$t" q | head -n 1 | cut -d' ' -f2)
-"$kv" --store "$KVSTORE_COST_STORE" queue-push "$t" q job > /dev/null
-row "queue-pop" queue-pop "$t" q
+row "queue-pop (a queue in use)" queue-pop "$t" q
 row "queue-ack" queue-ack "$t" q "$receipt"
+row "queue-push builds.fifo (strict FIFO)" queue-push "$t" builds.fifo job
+row "queue-pop builds.fifo" queue-pop "$t" builds.fifo
 "$kv" --store "$KVSTORE_COST_STORE" queue-push "$t" q job > /dev/null
 receipt=$("$kv" --store "$KVSTORE_COST_STORE" queue-pop "$t" q | head -n 1 | cut -d' ' -f2)
 row "queue-nack" queue-nack "$t" q "$receipt"
-row "queue-size" queue-size "$t" q
+row "queue-size (40 messages)" queue-size "$t" q
 row "queue-peek --count 10" queue-peek "$t" q --count 10
 row "sadd (2 new members)" sadd "$t" s a b
 row "srem (1 member)" srem "$t" s a

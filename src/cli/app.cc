@@ -79,7 +79,7 @@ Preamble ReadPreamble(int argc, char** argv) {
   return preamble;
 }
 
-// kvstore 0.3.0, then what it was built with.
+// kvstore 0.4.0, then what it was built with.
 int PrintVersion(bool json) {
   Output out(json);
   if (json) {

@@ -195,8 +195,8 @@ TEST_P(ListTest, BadInputChangesNothing) {
   EXPECT_EQ(*lists().Length("l"), 0u);
 }
 
-KVSTORE_ON_EVERY_STORE(SetTest);
-KVSTORE_ON_EVERY_STORE(ListTest);
+KVSTORE_ON_EVERY_STORE_AND_LAYOUT(SetTest);
+KVSTORE_ON_EVERY_STORE_AND_LAYOUT(ListTest);
 
 }  // namespace
 }  // namespace kvstore

@@ -60,7 +60,7 @@ TEST_P(CounterTest, BadNames) {
   EXPECT_TRUE(counters().Get(std::string(513, 'c')).status().Is(Code::kInvalidArgument));
 }
 
-KVSTORE_ON_EVERY_STORE(CounterTest);
+KVSTORE_ON_EVERY_STORE_AND_LAYOUT(CounterTest);
 
 TEST_P(CounterTest, TtlIsSetWhenTheCounterHasNoneAndNeverPushedBack) {
   EXPECT_EQ(*counters().Add("hits", 1, {.ttl = Millis(1000)}), 1);

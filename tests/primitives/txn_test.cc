@@ -163,9 +163,9 @@ TEST_P(QueryTest, ListsEveryTypeWithSizeAndTtl) {
   EXPECT_EQ(Inspector(table()).Query({.limit = 2})->size(), 2u);
 }
 
-KVSTORE_ON_EVERY_STORE(TxnTest);
-KVSTORE_ON_EVERY_STORE(BatchTest);
-KVSTORE_ON_EVERY_STORE(QueryTest);
+KVSTORE_ON_EVERY_STORE_AND_LAYOUT(TxnTest);
+KVSTORE_ON_EVERY_STORE_AND_LAYOUT(BatchTest);
+KVSTORE_ON_EVERY_STORE_AND_LAYOUT(QueryTest);
 
 }  // namespace
 }  // namespace kvstore

@@ -154,12 +154,13 @@ Result<ApiResult> DynamoClient::Call(const std::string& operation, const Json& r
   // Throttling has its own, larger budget: a throttled request applied
   // nothing and a hot partition drains within seconds, while other failures
   // seldom heal by waiting.
-  int failures = 0, throttles = 0;
+  int failures = 0, throttles = 0, retried = 0;
   for (int attempt = 0; failures < kRequestAttempts && throttles < kThrottledAttempts; ++attempt) {
     if (attempt > 0) {
       Millis pause = RetryPause(kRequestRetry, attempt - 1);
       if (TimeLeft() && *TimeLeft() <= pause) return TimedOut(operation, last_problem);
       ++stats_.retries;
+      ++retried;
       std::this_thread::sleep_for(pause);
     }
     std::optional<Millis> left = TimeLeft();
@@ -174,7 +175,7 @@ Result<ApiResult> DynamoClient::Call(const std::string& operation, const Json& r
     if (tried.final) break;
     ++(tried.throttled ? throttles : failures);
   }
-  std::string after = stats_.retries > 0 ? " failed after " + std::to_string(stats_.retries) + " retries: " : " failed: ";
+  std::string after = retried > 0 ? " failed after " + std::to_string(retried) + " retries: " : " failed: ";
   return Status::IoError(operation + " to " + config_.endpoint + after + last_problem);
 }
 

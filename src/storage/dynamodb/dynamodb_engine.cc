@@ -292,7 +292,9 @@ class DynamoDbEngine final : public Engine {
     std::lock_guard lock(mu_);
     TableLayout layout;
     KVSTORE_ASSIGN_OR_RETURN(layout, LayoutLocked(table));
-    for (int attempt = 0; attempt < kExpiredRetries; ++attempt) {
+    // Throttling has the request layer's larger budget (retry_policy.h).
+    int throttled = 0;
+    for (int attempt = 0; attempt < kExpiredRetries + throttled; ++attempt) {
       Json items = Json::array();
       for (const WriteOp& op : ops) items.push_back(TransactItem(table, layout, op));
       // The token makes a repeated request a no-op if the first one was applied.
@@ -318,6 +320,11 @@ class DynamoDbEngine final : public Engine {
           }
           return TransactOutcome{.applied = false, .failed_index = i};
         }
+        if (code == "ThrottlingError" && throttled < kThrottledAttempts) {
+          try_again = true;
+          std::this_thread::sleep_for(RetryPause(kRequestRetry, throttled++));
+          break;
+        }
         if (code == "TransactionConflict" || code == "ThrottlingError") {
           try_again = true;
           Pause(attempt + 1);
@@ -327,7 +334,7 @@ class DynamoDbEngine final : public Engine {
       }
       if (!try_again) return ErrorFor(table, "writing", *done->error);
     }
-    return Status::IoError("the transaction kept conflicting with other writers");
+    return Status::IoError("DynamoDB kept cancelling the transaction (other writers in the way, or throttling); nothing was written");
   }
 
   Status BatchWrite(const std::string& table, const std::vector<WriteOp>& ops) override {
