@@ -8,8 +8,14 @@
 // With max_receives set, a message delivered that many times without an ack
 // moves to the queue "<name>.dlq" instead of being delivered again.
 //
+// In a table of several shards (Table::Layout, docs/scale.md) a queue's
+// messages are spread over them: priority and FIFO then hold within each
+// shard and ids are large numbers growing with time. A queue named "*.fifo"
+// keeps strict FIFO and ids 1, 2, 3... at one shard's throughput.
+//
 // Pop costs the same on a queue of ten or of a million messages: order and
-// visibility come from sort keys, never from reading messages one by one.
+// visibility come from sort keys, never from reading messages one by one
+// (in a table of several shards, a nearly empty queue's pop may read each).
 // Every call is atomic and safe from many threads and processes at once.
 // Queue names are 1 to 512 bytes of UTF-8; payloads up to 256 KiB of any
 // bytes. Errors common to all calls: InvalidArgument, UnknownTable, IoError.

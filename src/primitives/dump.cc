@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "primitives/for_each_item.h"
 #include "primitives/layout.h"
 #include "primitives/queue_ops.h"
 #include "storage/engine.h"
@@ -23,21 +24,13 @@ using Type = DumpRecord::Type;
 
 namespace {
 
-constexpr size_t kExportPage = 1000;  // items read per Query while exporting
 // Writes handed to the engine at once while importing: one SQLite
 // transaction; DynamoDB's engine sends them 25 per BatchWriteItem.
 constexpr size_t kImportBatch = 500;
 
-// Calls `each` for every live item of one partition, a page at a time.
+// Every live item of one partition (for_each_item.h).
 Status ForEachItem(const Table& table, const std::string& partition, const std::function<Status(const Item&)>& each) {
-  storage::QueryRequest request{.partition = partition, .limit = kExportPage};
-  while (true) {
-    auto page = table.engine().Query(table.name(), request);
-    if (!page.ok()) return page.status();
-    for (const Item& item : page->items) KVSTORE_RETURN_IF_ERROR(each(item));
-    if (!page->continue_from) return Status::Ok();
-    request.after = page->continue_from;
-  }
+  return kvstore::ForEachItem(table, {.partition = partition}, each);
 }
 
 std::optional<Millis> TimeLeft(std::optional<int64_t> until_ms, int64_t now_ms) {

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "primitives/for_each_item.h"
 #include "primitives/queue_ops.h"
 #include "storage/merged_query.h"
 #include "util/shard_hash.h"
@@ -13,19 +14,6 @@ namespace kvstore::queue_internal {
 using storage::Item;
 
 namespace {
-
-constexpr size_t kPage = 1000;
-
-Status ForEachInRange(const Table& table, storage::QueryRequest request, const std::function<Status(const Item&)>& each) {
-  request.limit = kPage;
-  while (true) {
-    auto page = table.engine().Query(table.name(), request);
-    if (!page.ok()) return page.status();
-    for (const Item& item : page->items) KVSTORE_RETURN_IF_ERROR(each(item));
-    if (!page->continue_from) return Status::Ok();
-    request.after = page->continue_from;
-  }
-}
 
 // Layout 2 names its queues nowhere but in their messages' sort keys: one
 // read per queue and shard finds them, skipping each queue's messages.
@@ -53,7 +41,7 @@ Result<std::vector<QueueName>> ListQueues(const Table& table, const std::string&
   if (!layout.ok()) return layout.status();
   std::set<std::string> names;
   std::map<std::string, int64_t> last_ids;
-  KVSTORE_RETURN_IF_ERROR(ForEachInRange(table, {.partition = std::string(layout::kQueueHeadersPartition), .prefix = prefix},
+  KVSTORE_RETURN_IF_ERROR(ForEachItem(table, {.partition = std::string(layout::kQueueHeadersPartition), .prefix = prefix},
                                          [&](const Item& header) {
                                            names.insert(header.key.sort);
                                            last_ids[header.key.sort] = header.number.value_or(0);
@@ -73,7 +61,7 @@ Status ForEachMessage(const Table& table, std::string_view queue, const std::fun
   if (layout->version == 1) {
     for (const std::string& partition :
          {layout::ReadyPartition(queue), layout::InFlightPartition(queue), layout::DelayedPartition(queue)}) {
-      KVSTORE_RETURN_IF_ERROR(ForEachInRange(table, {.partition = partition}, each));
+      KVSTORE_RETURN_IF_ERROR(ForEachItem(table, {.partition = partition}, each));
     }
     return Status::Ok();
   }
@@ -89,7 +77,7 @@ Status ForEachMessage(const Table& table, std::string_view queue, const std::fun
     }
     return pages;
   };
-  storage::QueryRequest request{.prefix = layout::MessagePrefix(queue), .limit = kPage};
+  storage::QueryRequest request{.prefix = layout::MessagePrefix(queue), .limit = kItemsPerPage};
   while (true) {
     auto page = storage::MergedQuery(request, layout->shards, fetch);
     if (!page.ok()) return page.status();
