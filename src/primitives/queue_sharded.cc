@@ -162,17 +162,6 @@ class Sharded final : public QueueOps {
     return messages;
   }
 
-  // A put whose answer never came (DynamoDB: sent, then no answer) may or
-  // may not have been applied, and is not sent again; its id is new, so
-  // finding the message there settles it. Not finding it settles nothing
-  // (it may have been popped and acked since): the error stands.
-  Result<std::string> ShowsOurPush(const storage::Key& key, std::string_view payload, const Status& failed, int64_t id) {
-    if (!failed.Is(Status::Code::kIoError)) return failed;
-    auto stored = Engine().Get(table_.name(), key);
-    if (stored.ok() && stored->value == payload) return std::to_string(id);
-    return failed;
-  }
-
   // Reads every message: a count of states kept in no index.
   Result<QueueSize> Size() override {
     QueueSize size;
@@ -201,6 +190,17 @@ class Sharded final : public QueueOps {
   int FifoShard() const { return ShardOf(queue_, shards_); }
   int RandomShard() const { return static_cast<int>(RandomU64() % static_cast<uint64_t>(shards_)); }
   int PushShard() const { return fifo_ ? FifoShard() : RandomShard(); }
+
+  // A put whose answer never came (DynamoDB: sent, then no answer) may or
+  // may not have been applied, and is not sent again; its id is new, so
+  // finding the message there settles it. Not finding it settles nothing
+  // (it may have been popped and acked since): the error stands.
+  Result<std::string> ShowsOurPush(const storage::Key& key, std::string_view payload, const Status& failed, int64_t id) {
+    if (!failed.Is(Status::Code::kIoError)) return failed;
+    auto stored = Engine().Get(table_.name(), key);
+    if (stored.ok() && stored->value == payload) return std::to_string(id);
+    return failed;
+  }
 
   storage::Key KeyOf(const Receipt& receipt) const {
     return {layout::QueueShardPartition(receipt.shard), layout::MessagePrefix(queue_) + receipt.order};
