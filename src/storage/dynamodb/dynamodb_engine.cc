@@ -29,6 +29,8 @@ namespace kvstore::storage::dynamodb {
 namespace {
 
 constexpr int kExpiredRetries = 5;
+// Connections a listing of a spread partition reads its shards over at once.
+constexpr size_t kParallelReads = 16;
 
 std::string RandomToken() {
   char buf[33];
@@ -669,23 +671,26 @@ class DynamoDbEngine final : public Engine {
     }
   }
 
-  // Runs call(client, i) for i < n, each on a client (a connection) of its
-  // own and a thread of its own; the first failure, or every result in order.
+  // Runs call(client, i) for every i < n on up to kParallelReads threads,
+  // each with a client (a connection) of its own: thread t takes t, t + k,
+  // t + 2k... The first failure, or every result in order.
   template <typename T, typename Call>
   Result<std::vector<T>> InParallel(size_t n, Call call) {
-    while (clients_.size() < n) {
+    const size_t threads = std::min(n, kParallelReads);
+    while (clients_.size() < threads) {
       auto client = DynamoClient::Create(client_->config());
       if (!client.ok()) return client.status();
       (*client)->set_deadline(deadline_);
       clients_.push_back(std::move(*client));
     }
     std::vector<std::optional<Result<T>>> results(n);
-    std::vector<std::thread> threads;
-    for (size_t i = 1; i < n; ++i) {
-      threads.emplace_back([&, i] { results[i].emplace(call(*clients_[i], i)); });
-    }
-    if (n > 0) results[0].emplace(call(*clients_[0], 0));
-    for (std::thread& t : threads) t.join();
+    auto run = [&](size_t first) {
+      for (size_t i = first; i < n; i += threads) results[i].emplace(call(*clients_[first], i));
+    };
+    std::vector<std::thread> workers;
+    for (size_t t = 1; t < threads; ++t) workers.emplace_back(run, t);
+    if (threads > 0) run(0);
+    for (std::thread& t : workers) t.join();
     std::vector<T> values;
     for (auto& result : results) {
       if (!result->ok()) return result->status();
