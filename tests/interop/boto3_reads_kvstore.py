@@ -79,6 +79,26 @@ old = client.get_item(TableName=prefix + "old", Key={"pk": {"S": "k"}, "sk": {"S
 expect("layout 1 value", old.get("Item", {}).get("value", {}).get("B"), b"hello")
 kv("drop-table", "old")
 
+# A table made again, by another tool, in another layout than this machine
+# remembers: the stale belief is refused by DynamoDB (the key's name is the
+# layout), nothing is written, the message says to run again, and the next
+# command learns the new layout.
+kv("create-table", "remade")
+kv("set", "remade", "a", "layout 2")
+client.delete_table(TableName=prefix + "remade")
+client.create_table(TableName=prefix + "remade", BillingMode="PAY_PER_REQUEST",
+                    AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                          {"AttributeName": "sk", "AttributeType": "S"}],
+                    KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}])
+stale = subprocess.run([kvstore, "--store", store, "set", "remade", "a", "stale"], env=env, capture_output=True)
+expect("stale layout: exit", stale.returncode, 3)
+expect("stale layout: says to run again", b"run the command again" in stale.stderr, True)
+expect("stale layout: nothing written", client.scan(TableName=prefix + "remade")["Count"], 0)
+kv("set", "remade", "a", "layout 1")
+again = client.get_item(TableName=prefix + "remade", Key={"pk": {"S": "k"}, "sk": {"S": "a"}}, ConsistentRead=True)
+expect("the next command writes layout 1", again.get("Item", {}).get("value", {}).get("B"), b"layout 1")
+kv("drop-table", "remade")
+
 # list-tables shows kvstore's tables only: not another application's table
 # under the same prefix.
 client.create_table(TableName=prefix + "foreign", BillingMode="PAY_PER_REQUEST",
@@ -98,5 +118,5 @@ kv("--table-prefix", other, "drop-table", "jobs")
 kv("drop-table", "shared")
 if problems:
     sys.exit("\n".join(problems))
-print("boto3 read back everything kvstore wrote (9 checks), kvstore read boto3's item, listed only its own tables"
+print("boto3 read back everything kvstore wrote (13 checks), kvstore read boto3's item, listed only its own tables"
       " and honoured --table-prefix")
