@@ -413,11 +413,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         model = self.simulator.table(request.get("TableName", ""), headers)
         if model is None:
             return self.simulator.forward(headers, json.dumps(request).encode())
-        start, _ = model.locate(query_key(request, model))
-        if self.simulator.admit([start], "read"):
+        start = model.locate(query_key(request, model))
+        if self.simulator.admit([start[0]], "read"):
             return throttled(model, "read")
         status, data, answer, units = self.send(headers, request)
-        touched = [model.locate(item) for item in answer.get("Items", [])] or [model.locate(query_key(request, model))]
+        touched = [model.locate(item) for item in answer.get("Items", [])] or [start]
         self.simulator.charge(touched, units, "read")
         return status, data
 

@@ -629,23 +629,16 @@ class DynamoDbEngine final : public Engine {
     size_t limit = std::max<size_t>(request.limit, 1);
     Json call = QueryCall(table, layout, stored, request);
     call["Limit"] = static_cast<int64_t>(std::min<size_t>(limit + 1, 1000));
-    while (true) {
-      auto result = client.Call("Query", call, Repeat::kSafe);
-      if (!result.ok()) return result.status();
-      if (result->error) return ErrorFor(table, "querying", *result->error);
-      for (const Json& raw : result->body.value("Items", Json::array())) {
-        auto item = ListedItem(raw, layout);
-        if (!item.ok()) return item.status();
-        if (!*item || !InRange(request, **item)) continue;
-        if (page.items.size() == limit) {
-          page.continue_from = page.items.back().key.sort;
-          return page;
-        }
-        page.items.push_back(std::move(**item));
+    Status st = EachListedItem(client, table, layout, request, std::move(call), "querying", [&](Item&& item) {
+      if (page.items.size() == limit) {
+        page.continue_from = page.items.back().key.sort;
+        return false;
       }
-      if (!result->body.contains("LastEvaluatedKey")) return page;
-      call["ExclusiveStartKey"] = result->body["LastEvaluatedKey"];
-    }
+      page.items.push_back(std::move(item));
+      return true;
+    });
+    if (!st.ok()) return st;
+    return page;
   }
 
   Result<size_t> CountPartition(DynamoClient& client, const std::string& table, const TableLayout& layout,
@@ -657,16 +650,29 @@ class DynamoDbEngine final : public Engine {
     call["ExpressionAttributeNames"]["#skey"] = kSortAttr;
     call["ExpressionAttributeNames"]["#exp"] = AttrName(Attr::kExpiresAt);
     size_t count = 0;
+    Status st = EachListedItem(client, table, layout, request, std::move(call), "counting", [&](Item&&) {
+      ++count;
+      return true;
+    });
+    if (!st.ok()) return st;
+    return count;
+  }
+
+  // Sends the Query `call` page after page, handing `each` every live item in
+  // the request's range until it returns false or the range ends.
+  template <typename Each>
+  Status EachListedItem(DynamoClient& client, const std::string& table, const TableLayout& layout,
+                        const QueryRequest& request, Json call, const std::string& doing, Each each) {
     while (true) {
       auto result = client.Call("Query", call, Repeat::kSafe);
       if (!result.ok()) return result.status();
-      if (result->error) return ErrorFor(table, "counting", *result->error);
+      if (result->error) return ErrorFor(table, doing, *result->error);
       for (const Json& raw : result->body.value("Items", Json::array())) {
         auto item = ListedItem(raw, layout);
         if (!item.ok()) return item.status();
-        if (*item && InRange(request, **item)) ++count;
+        if (*item && InRange(request, **item) && !each(std::move(**item))) return Status::Ok();
       }
-      if (!result->body.contains("LastEvaluatedKey")) return count;
+      if (!result->body.contains("LastEvaluatedKey")) return Status::Ok();
       call["ExclusiveStartKey"] = result->body["LastEvaluatedKey"];
     }
   }
