@@ -40,6 +40,10 @@ row "inc t n" inc "$t" n
 row "dec t n" dec "$t" n
 row "get-counter t n" get-counter "$t" n
 row "inc t w --ttl 60 (a new counter)" inc "$t" w --ttl 60
+row "counter-shard t s --shards 16" counter-shard "$t" s --shards 16
+row "inc t s (16 shards)" inc "$t" s
+row "inc t s --no-value (16 shards)" inc "$t" s --no-value
+row "get-counter t s (16 shards)" get-counter "$t" s
 row "ttl t n" ttl "$t" n
 row "expire t n 60" expire "$t" n 60
 row "persist t n" persist "$t" n

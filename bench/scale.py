@@ -13,7 +13,7 @@ partitions a heavier run split for stay split, as DynamoDB's do; a run's figure
 is its second half's rate.
 
 Usage: bench/scale.py [--seconds S] [--write-limit W] [--shards N] [--workers 1,4,16,32]
-       [--workloads set,inc,hot-inc,queue] [--endpoint DYNAMODB_LOCAL]
+       [--workloads set,inc,hot-inc,sharded-inc,queue] [--endpoint DYNAMODB_LOCAL]
 Prints Markdown for docs/benchmarks.md and docs/scale.md.
 """
 import argparse
@@ -29,7 +29,7 @@ build = os.environ.get("BUILD_DIR", os.path.join(root, "build"))
 kvstore = os.path.join(build, "kvstore")
 load = os.path.join(build, "bench", "scale_load")
 # Write units one operation costs (docs/cost.md): what one partition's limit allows of it.
-UNITS = {"set": 1, "inc": 1, "hot-inc": 1, "queue": 3}
+UNITS = {"set": 1, "inc": 1, "hot-inc": 1, "sharded-inc": 1, "queue": 3}
 
 
 def start_dynamodb_local():
@@ -67,7 +67,7 @@ def main():
     parser.add_argument("--write-limit", type=int, default=25)
     parser.add_argument("--shards", type=int, default=16)
     parser.add_argument("--workers", default="1,4,16,32")
-    parser.add_argument("--workloads", default="set,inc,hot-inc,queue")
+    parser.add_argument("--workloads", default="set,inc,hot-inc,sharded-inc,queue")
     parser.add_argument("--endpoint")
     args = parser.parse_args()
     local = None

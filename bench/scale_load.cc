@@ -7,6 +7,7 @@
 //            job ids are): one sequence, whoever writes
 //   inc      each worker adds to its own 64 counters in turn
 //   hot-inc  every worker adds to one counter
+//   sharded-inc  every worker adds to one counter of 16 shards (AddOnly)
 //   queue    WORKERS producers push to one queue and WORKERS consumers pop
 //            and ack; producers pause while the backlog exceeds 100 a
 //            consumer, so what is measured is messages through, not a
@@ -85,6 +86,8 @@ void RunWorker(const std::string& url, const std::string& table_name, const std:
       status = counters.Add(Numbered("c", worker, i % 64), 1).status();
     } else if (workload == "hot-inc") {
       status = counters.Add("hot", 1).status();
+    } else if (workload == "sharded-inc") {
+      status = counters.AddOnly("hot", 1);
     } else if (producer) {
       if (totals.pushes.load() - totals.ops.load() > kBacklogPerConsumer * totals.consumers) {
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -109,6 +112,14 @@ void RunWorker(const std::string& url, const std::string& table_name, const std:
   }
 }
 
+kvstore::Status DeclareShards(const std::string& url, const std::string& table_name) {
+  auto store = kvstore::Store::Open(url);
+  if (!store.ok()) return store.status();
+  auto table = (*store)->OpenTable(table_name);
+  if (!table.ok()) return table.status();
+  return kvstore::Counters(*table).Shard("hot", 16);
+}
+
 std::string JsonString(const std::string& text) {
   std::string out = "\"";
   for (char c : text) {
@@ -122,7 +133,7 @@ std::string JsonString(const std::string& text) {
 
 int main(int argc, char** argv) {
   if (argc != 6) {
-    std::fprintf(stderr, "usage: scale_load STORE_URL TABLE set|inc|hot-inc|queue WORKERS SECONDS\n");
+    std::fprintf(stderr, "usage: scale_load STORE_URL TABLE set|inc|hot-inc|sharded-inc|queue WORKERS SECONDS\n");
     return 2;
   }
   std::string url = argv[1], table = argv[2], workload = argv[3];
@@ -132,6 +143,13 @@ int main(int argc, char** argv) {
   if (workload == "queue") {
     totals.consumers = workers;
     workers *= 2;  // as many producers as consumers
+  }
+  if (workload == "sharded-inc") {
+    kvstore::Status declared = DeclareShards(url, table);
+    if (!declared.ok()) {
+      std::fprintf(stderr, "scale_load: %s\n", declared.ToString().c_str());
+      return 1;
+    }
   }
   auto started = Clock::now();
   auto until = started + std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));

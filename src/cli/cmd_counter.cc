@@ -14,6 +14,8 @@ struct CounterArgs {
   std::string name;
   std::string by = "1";
   std::string ttl;
+  std::string shards;
+  bool no_value = false;
   FenceFlags fences;
 };
 
@@ -43,6 +45,7 @@ Status RunAdd(Invocation& inv, const CounterArgs& args, int sign) {
   KVSTORE_ASSIGN_OR_RETURN(options.fences, ParseFences(args.fences));
   auto table = inv.table(args.table);
   if (!table.ok()) return table.status();
+  if (args.no_value) return Counters(*table).AddOnly(args.name, sign * *by, options);
   auto value = Counters(*table).Add(args.name, sign * *by, options);
   if (!value.ok()) return value.status();
   return PrintCounter(inv, args.name, *value);
@@ -56,6 +59,17 @@ Status RunGetCounter(Invocation& inv, const CounterArgs& args) {
   return PrintCounter(inv, args.name, *value);
 }
 
+Status RunShard(Invocation& inv, const CounterArgs& args) {
+  auto shards = ParseInt64("--shards", args.shards);
+  if (!shards.ok()) return shards.status();
+  if (*shards < 2 || *shards > 64) return Status::InvalidArgument("--shards must be 2 to 64, not " + args.shards);
+  auto table = inv.table(args.table);
+  if (!table.ok()) return table.status();
+  KVSTORE_RETURN_IF_ERROR(Counters(*table).Shard(args.name, static_cast<int>(*shards)));
+  auto value = Counters(*table).Get(args.name);
+  if (!value.ok()) return value.status();
+  return PrintCounter(inv, args.name, *value);
+}
 
 }  // namespace
 
@@ -67,6 +81,8 @@ void AddCounterCommands(CommandSet& commands) {
   auto ttl_flag = [args](CLI::App& cmd) {
     cmd.add_option("--ttl", args->ttl, "expire after SECONDS if it has no expiry yet (never pushed back: a fixed window)")
         ->type_name("SECONDS");
+    cmd.add_flag("--no-value", args->no_value,
+                 "print nothing: a sharded counter then reads back only its own item, not every shard");
     AddFenceFlags(cmd, args->fences);
   };
   commands.Add("inc",
@@ -87,6 +103,15 @@ void AddCounterCommands(CommandSet& commands) {
       }));
   commands.Add("get-counter", {Group::kCounters, "Print a counter's value (0 when missing)", "kvstore get-counter app deploys", ""},
                [args](Invocation& inv) { return RunGetCounter(inv, *args); }, table_and_name({}));
+  commands.Add("counter-shard",
+               {Group::kCounters, "Spread a busy counter's increments over shards (2-64); prints its value",
+                "kvstore counter-shard app page-views --shards 16", ""},
+               [args](Invocation& inv) { return RunShard(inv, *args); },
+               table_and_name([args](CLI::App& cmd) {
+                 cmd.add_option("--shards", args->shards, "how many items take its increments (2-64)")
+                     ->type_name("N")
+                     ->required();
+               }));
 }
 
 }  // namespace kvstore::cli

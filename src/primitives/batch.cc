@@ -28,7 +28,13 @@ Result<std::vector<std::optional<Entry>>> Batch::GetMany(const std::vector<std::
     auto items = table_.engine().BatchGet(table_.name(), chunk);
     if (!items.ok()) return items.status();
     for (const std::optional<storage::Item>& item : *items) {
-      entries.push_back(item ? std::optional<Entry>(kv_entry::EntryOf(*item)) : std::nullopt);
+      if (!item) {
+        entries.push_back(std::nullopt);
+        continue;
+      }
+      auto entry = kv_entry::EntryOf(table_, *item);
+      if (!entry.ok()) return entry.status();
+      entries.push_back(std::move(*entry));
     }
   }
   if (keys.empty()) {

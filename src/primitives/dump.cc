@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "primitives/counter_shards.h"
 #include "primitives/for_each_item.h"
 #include "primitives/layout.h"
 #include "primitives/queue_ops.h"
@@ -47,8 +48,11 @@ class Exporter {
     KVSTORE_RETURN_IF_ERROR(Emit({.type = Type::kTable}));
     KVSTORE_RETURN_IF_ERROR(ForEachItem(table_, std::string(layout::kKeysPartition), [&](const Item& item) {
       bool counter = item.kind == layout::kKindCounter;
+      // A sharded counter leaves as its value: an import makes it unsharded.
+      auto number = counter ? counter_shards::ValueOf(table_, item) : Result<int64_t>(int64_t{0});
+      if (!number.ok()) return number.status();
       return Emit({.type = counter ? Type::kCounter : Type::kKey, .name = item.key.sort,
-                   .value = counter ? "" : item.value.value_or(""), .number = item.number.value_or(0),
+                   .value = counter ? "" : item.value.value_or(""), .number = *number,
                    .ttl = TimeLeft(item.expires_at, now_)});
     }));
     KVSTORE_RETURN_IF_ERROR(Tokens(layout::kLocksPartition, Type::kLock));

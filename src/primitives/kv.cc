@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "primitives/counter_shards.h"
 #include "primitives/fence_checks.h"
 #include "primitives/kv_entry.h"
 #include "primitives/layout.h"
@@ -17,11 +18,17 @@ using storage::Condition;
 
 namespace kv_entry {
 
-Entry EntryOf(const storage::Item& item) {
+Result<Entry> EntryOf(const Table& table, const storage::Item& item) {
   Entry e;
   e.key = item.key.sort;
   e.kind = item.kind == layout::kKindCounter ? KeyKind::kCounter : KeyKind::kValue;
-  e.value = e.kind == KeyKind::kCounter ? std::to_string(item.number.value_or(0)) : item.value.value_or("");
+  if (e.kind == KeyKind::kCounter) {
+    auto number = counter_shards::ValueOf(table, item);
+    if (!number.ok()) return number.status();
+    e.value = std::to_string(*number);
+  } else {
+    e.value = item.value.value_or("");
+  }
   e.expires_at_ms = item.expires_at;
   return e;
 }
@@ -77,7 +84,7 @@ Result<Entry> KeyValue::Get(std::string_view key) {
   KVSTORE_RETURN_IF_ERROR(storage::ValidateName("key", key));
   auto item = table_.engine().Get(table_.name(), layout::KeyOf(key));
   if (!item.ok()) return item.status().Is(Status::Code::kNotFound) ? KeyNotFound(key) : item.status();
-  return EntryOf(*item);
+  return EntryOf(table_, *item);
 }
 
 Status KeyValue::Exists(std::string_view key) { return Get(key).status(); }
@@ -109,7 +116,11 @@ Result<std::vector<Entry>> KeyValue::List(const ListOptions& options) {
     request.limit = wanted;
     auto page = table_.engine().Query(table_.name(), request);
     if (!page.ok()) return page.status();
-    for (const storage::Item& item : page->items) entries.push_back(EntryOf(item));
+    for (const storage::Item& item : page->items) {
+      auto entry = EntryOf(table_, item);
+      if (!entry.ok()) return entry.status();
+      entries.push_back(std::move(*entry));
+    }
     bool full = options.limit != 0 && entries.size() >= options.limit;
     if (full || !page->continue_from) break;
     request.after = page->continue_from;

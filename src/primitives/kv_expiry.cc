@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "kvstore/kv.h"
+#include "primitives/counter_shards.h"
 #include "primitives/layout.h"
 #include "primitives/retry.h"
 #include "primitives/write_plans.h"
@@ -67,8 +68,10 @@ Result<std::optional<std::string>> KeyValue::GetSet(std::string_view key, std::s
     if (!put.ok()) return put.status();
     if (!put->applied) return std::optional<Old>();  // changed meanwhile: read again
     if (!current.ok()) return std::optional<Old>(Old());
-    bool counter = current->kind == layout::kKindCounter;
-    return std::optional<Old>(Old(counter ? std::to_string(current->number.value_or(0)) : current->value.value_or("")));
+    if (current->kind != layout::kKindCounter) return std::optional<Old>(Old(current->value.value_or("")));
+    auto number = counter_shards::ValueOf(table_, *current);  // what the put replaced
+    if (!number.ok()) return number.status();
+    return std::optional<Old>(Old(std::to_string(*number)));
   });
 }
 

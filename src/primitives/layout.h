@@ -22,6 +22,12 @@ inline constexpr std::string_view kKeysPartition = "k";
 inline constexpr std::string_view kKindValue = "kv";
 inline constexpr std::string_view kKindCounter = "counter";
 
+// Sharded counters (counter_shards.cc): the counter's own item above
+// declares how many shards it has (count) and their generation (owner); the
+// shards live here, apart from keys so that listings never show them.
+inline constexpr std::string_view kCounterShardsPartition = "c";
+inline constexpr std::string_view kKindCounterShard = "counter-shard";
+
 // Locks and leader groups: one lease item each (lease.h), in their own
 // partitions so their names never clash with keys.
 inline constexpr std::string_view kLocksPartition = "l";
@@ -39,6 +45,15 @@ inline constexpr std::string_view kKindRateLimit = "ratelimit";
 
 inline storage::Key KeyOf(std::string_view key) {
   return storage::Key{std::string(kKeysPartition), std::string(key)};
+}
+
+// A shard's sort key: the counter's name (never holding NUL), NUL, the
+// shard's number.
+inline storage::Key CounterShardKey(std::string_view counter, int shard) {
+  std::string sort(counter);
+  sort += '\0';
+  sort += std::to_string(shard);
+  return storage::Key{std::string(kCounterShardsPartition), std::move(sort)};
 }
 
 inline storage::Key LockKey(std::string_view name) {
@@ -160,7 +175,7 @@ inline const char* TypeNameOfKind(std::string_view kind) {
     const char* type;
   };
   static constexpr Name kNames[] = {
-      {kKindValue, "keys"},           {kKindCounter, "counters"},     {kKindLock, "locks"},
+      {kKindValue, "keys"},           {kKindCounter, "counters"},     {kKindCounterShard, "counter shards"},     {kKindLock, "locks"},
       {kKindLeader, "leaders"},       {kKindSemaphore, "semaphores"}, {kKindRateLimit, "rate limits"}, {kKindQueue, "queues"},
       {kKindMessage, "queue messages"}, {kKindSet, "sets"},           {kKindMember, "set members"},
       {kKindList, "lists"},           {kKindElement, "list elements"}};

@@ -22,7 +22,17 @@ struct Seen {
 };
 using Snapshot = std::map<std::string, Seen>;
 
-Seen SeenOf(const storage::Item& item) { return Seen{kv_entry::EntryOf(item), item.version}; }
+Result<Seen> SeenOf(const Table& table, const storage::Item& item) {
+  auto entry = kv_entry::EntryOf(table, item);
+  if (!entry.ok()) return entry.status();
+  return Seen{std::move(*entry), item.version};
+}
+
+// A sharded counter's adds change its shards, not its item's version: its
+// value tells.
+bool Changed(const Seen& before, const Seen& after) {
+  return after.version != before.version || after.entry.value != before.entry.value;
+}
 
 // Reads the watched keys whenever the store may have changed: at once, then
 // when woken by the store, a watched key's expiry comes, or poll_interval
@@ -66,8 +76,10 @@ class Reader {
   Result<Snapshot> ReadKey() const {
     Snapshot snapshot;
     auto item = table_.engine().Get(table_.name(), layout::KeyOf(options_.key));
-    if (item.ok()) snapshot[options_.key] = SeenOf(*item);
-    if (!item.ok() && !item.status().Is(Status::Code::kNotFound)) return item.status();
+    if (!item.ok()) return item.status().Is(Status::Code::kNotFound) ? Result<Snapshot>(snapshot) : item.status();
+    auto seen = SeenOf(table_, *item);
+    if (!seen.ok()) return seen.status();
+    snapshot[options_.key] = std::move(*seen);
     return snapshot;
   }
 
@@ -78,7 +90,11 @@ class Reader {
     while (true) {
       auto page = table_.engine().Query(table_.name(), request);
       if (!page.ok()) return page.status();
-      for (const storage::Item& item : page->items) snapshot[item.key.sort] = SeenOf(item);
+      for (const storage::Item& item : page->items) {
+        auto seen = SeenOf(table_, item);
+        if (!seen.ok()) return seen.status();
+        snapshot[item.key.sort] = std::move(*seen);
+      }
       if (!page->continue_from) return snapshot;
       request.after = page->continue_from;
     }
@@ -110,7 +126,7 @@ std::vector<Change> Diff(const Snapshot& before, const Snapshot& after, int64_t 
       changes.push_back({Change::Type::kPut, a->second.entry, a->second.version});
       ++a;
     } else {
-      if (a->second.version != b->second.version) changes.push_back({Change::Type::kPut, a->second.entry, a->second.version});
+      if (Changed(b->second, a->second)) changes.push_back({Change::Type::kPut, a->second.entry, a->second.version});
       ++a;
       ++b;
     }

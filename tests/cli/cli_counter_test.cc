@@ -1,3 +1,5 @@
+#include <thread>
+
 #include "cli/cli_fixture.h"
 
 namespace kvstore::testing {
@@ -41,6 +43,24 @@ TEST_P(CliTest, BadIncrements) {
   ExpectFailure({"inc", "tbl", "c", "--by", "99999999999999999999"}, 2, "64-bit");
   ExpectFailure({"inc", "nosuchtable", "c"}, 2, "does not exist");
   EXPECT_EQ(Cli({"get-counter", "tbl", "c"}).out, "0\n");
+}
+
+TEST_P(CliTest, ShardedCounterKeepsCountingFromManyProcesses) {
+  ASSERT_EQ(Cli({"inc", "tbl", "views", "--by", "5"}).out, "5\n");
+  EXPECT_EQ(Cli({"counter-shard", "tbl", "views", "--shards", "8"}).out, "5\n");
+  std::vector<std::thread> incs;
+  for (int i = 0; i < 4; ++i) incs.emplace_back([&] { EXPECT_EQ(Cli({"inc", "tbl", "views"}).exit_code, 0); });
+  for (std::thread& inc : incs) inc.join();
+  EXPECT_EQ(Cli({"inc", "tbl", "views", "--no-value"}).out, "");
+  EXPECT_EQ(Cli({"get-counter", "tbl", "views"}).out, "10\n");
+  EXPECT_EQ(Cli({"get", "tbl", "views"}).out, "10");
+  EXPECT_EQ(Cli({"list", "tbl"}).out, "views\n") << "shards are not keys";
+  ExpectFailure({"counter-shard", "tbl", "views", "--shards", "4"}, 2, "already has 8 shards");
+  ExpectFailure({"counter-shard", "tbl", "views", "--shards", "65"}, 2, "--shards must be 2 to 64");
+  ExpectFailure({"counter-shard", "tbl", "views"}, 2, "--shards");
+  ASSERT_EQ(Cli({"set", "tbl", "k", "text"}).exit_code, 0);
+  ExpectFailure({"counter-shard", "tbl", "k", "--shards", "4"}, 2, "holds a value, not a counter");
+  EXPECT_EQ(Cli({"get", "tbl", "k"}).out, "text");
 }
 
 }  // namespace
