@@ -3,6 +3,7 @@
 // the generation the counter's item declares.
 #include "primitives/counter_shards.h"
 
+#include <cstdlib>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -42,6 +43,23 @@ std::map<std::string, Plan>& Hints() {
 
 std::string HintKey(const Table& table, std::string_view name) {
   return table.name() + '\0' + std::string(name);
+}
+
+void RememberInProcess(const Table& table, std::string_view name, const Plan& plan) {
+  std::lock_guard<std::mutex> lock(HintsMutex());
+  if (Hints().size() >= kMaxRemembered) Hints().clear();
+  Hints()[HintKey(table, name)] = plan;
+}
+
+// Between processes (Engine::KeepHint): "counter-shards NAME" -> "N GENERATION".
+std::string EngineHintKey(std::string_view name) { return "counter-shards " + std::string(name); }
+
+std::optional<Plan> PlanFromText(const std::string& text) {
+  size_t space = text.find(' ');
+  if (space == std::string::npos || space + 1 == text.size()) return std::nullopt;
+  int shards = std::atoi(text.substr(0, space).c_str());
+  if (shards < 2 || shards > kMaxShards) return std::nullopt;
+  return Plan{shards, text.substr(space + 1)};
 }
 
 Status NotACounter(std::string_view name) {
@@ -99,21 +117,29 @@ std::optional<Plan> PlanOf(const storage::Item& counter) {
 }
 
 std::optional<Plan> Remembered(const Table& table, std::string_view name) {
-  std::lock_guard<std::mutex> lock(HintsMutex());
-  auto it = Hints().find(HintKey(table, name));
-  if (it == Hints().end()) return std::nullopt;
-  return it->second;
+  {
+    std::lock_guard<std::mutex> lock(HintsMutex());
+    auto it = Hints().find(HintKey(table, name));
+    if (it != Hints().end()) return it->second;
+  }
+  std::optional<std::string> kept = table.engine().RecallHint(table.name(), EngineHintKey(name));
+  std::optional<Plan> plan = kept ? PlanFromText(*kept) : std::nullopt;
+  if (plan) RememberInProcess(table, name, *plan);
+  return plan;
 }
 
 void Remember(const Table& table, std::string_view name, const Plan& plan) {
-  std::lock_guard<std::mutex> lock(HintsMutex());
-  if (Hints().size() >= kMaxRemembered) Hints().clear();
-  Hints()[HintKey(table, name)] = plan;
+  if (Remembered(table, name) == plan) return;
+  RememberInProcess(table, name, plan);
+  table.engine().KeepHint(table.name(), EngineHintKey(name), std::to_string(plan.shards) + " " + plan.generation);
 }
 
 void Forget(const Table& table, std::string_view name) {
-  std::lock_guard<std::mutex> lock(HintsMutex());
-  Hints().erase(HintKey(table, name));
+  {
+    std::lock_guard<std::mutex> lock(HintsMutex());
+    Hints().erase(HintKey(table, name));
+  }
+  table.engine().KeepHint(table.name(), EngineHintKey(name), std::nullopt);
 }
 
 Result<int64_t> ValueOf(const Table& table, const storage::Item& counter) {

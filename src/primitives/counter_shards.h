@@ -45,8 +45,9 @@ struct Plan {
 // The shards a counter's own item declares, if any.
 std::optional<Plan> PlanOf(const storage::Item& counter);
 
-// What this process last learnt of a counter's shards (a hint: a wrong one
-// costs one retried write, never a wrong value).
+// What this process, or another on this machine, last learnt of a
+// counter's shards (Engine::KeepHint). A hint: a wrong one costs one more
+// write, never a wrong value.
 std::optional<Plan> Remembered(const Table& table, std::string_view name);
 void Remember(const Table& table, std::string_view name, const Plan& plan);
 void Forget(const Table& table, std::string_view name);

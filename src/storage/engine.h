@@ -224,6 +224,18 @@ class Engine {
   // and the watch's making is not reported: try once more after making it.
   virtual std::unique_ptr<ChangeWatch> WatchChanges() { return nullptr; }
 
+  // A small fact about a table that a primitive wants this machine to keep
+  // across processes (a sharded counter's shards: counter_shards.h), or to
+  // forget (no value). Only a hint: a primitive acts correctly on a wrong or
+  // missing one, so keeping it may fail silently. The DynamoDB engine keeps
+  // hints in its disk cache, beside tables' layouts; by default none is kept
+  // (the embedded store gains nothing from them).
+  virtual std::optional<std::string> RecallHint(const std::string& /*table*/, const std::string& /*key*/) {
+    return std::nullopt;
+  }
+  virtual void KeepHint(const std::string& /*table*/, const std::string& /*key*/,
+                        const std::optional<std::string>& /*value*/) {}
+
   // Requests and capacity used so far (-v); see kvstore::StoreStats.
   virtual StoreStats Stats() const = 0;
 

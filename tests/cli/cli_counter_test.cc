@@ -63,5 +63,23 @@ TEST_P(CliTest, ShardedCounterKeepsCountingFromManyProcesses) {
   EXPECT_EQ(Cli({"get", "tbl", "k"}).out, "text");
 }
 
+// What a user sees with -v: once this machine knows of the shards, each
+// `kvstore inc` process adds on a shard and reads the counter's own item back.
+TEST_P(CliTest, EachIncProcessSpreadsOverTheShardsOnDynamoDb) {
+  if (OnSqlite()) GTEST_SKIP() << "the embedded store keeps no hints: it has no partitions to spread over";
+  ASSERT_EQ(Cli({"counter-shard", "tbl", "busy", "--shards", "4"}).exit_code, 0);
+  for (int i = 0; i < 3; ++i) {
+    RunResult r = Cli({"-v", "inc", "tbl", "busy", "--no-value"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("dynamodb: 2 requests, 0 retries, 1.0 read units, 1.0 write units"), std::string::npos)
+        << "a shard's write and the own item's read: " << r.err;
+  }
+  EXPECT_EQ(Cli({"get-counter", "tbl", "busy"}).out, "3\n");
+  ASSERT_EQ(Cli({"delete", "tbl", "busy"}).exit_code, 0);
+  EXPECT_EQ(Cli({"inc", "tbl", "busy"}).out, "1\n") << "the remembered shards count for nothing now";
+  RunResult plain = Cli({"-v", "inc", "tbl", "busy", "--no-value"});
+  EXPECT_NE(plain.err.find("dynamodb: 1 requests"), std::string::npos) << "forgotten: " << plain.err;
+}
+
 }  // namespace
 }  // namespace kvstore::testing

@@ -46,6 +46,18 @@ class DynamoDbEngine final : public Engine {
     clients_.push_back(std::move(client));
   }
 
+  std::optional<std::string> RecallHint(const std::string& table, const std::string& key) override {
+    return ReadDiskCache(HintCachePath(table, key));
+  }
+
+  void KeepHint(const std::string& table, const std::string& key, const std::optional<std::string>& value) override {
+    if (value) {
+      WriteDiskCache(HintCachePath(table, key), *value);
+    } else {
+      RemoveDiskCache(HintCachePath(table, key));
+    }
+  }
+
   StoreStats Stats() const override {
     StoreStats stats{.backend = "dynamodb", .counts_requests = true, .unreadable_items = unreadable_items_,
                      .first_unreadable = first_unreadable_, .credentials_source = client_->config().credentials->source()};
@@ -457,14 +469,25 @@ class DynamoDbEngine final : public Engine {
     layouts_.erase(table);
   }
 
-  // One file per table, endpoint, region and account (the same name in two
-  // accounts is two tables): the access key stands for the account.
-  std::string LayoutCachePath(const std::string& table) {
+  std::string LayoutCachePath(const std::string& table) { return CachePath("tables", TableScope(table)); }
+
+  // A hint's file: one per hint and table.
+  std::string HintCachePath(const std::string& table, const std::string& key) {
+    return CachePath("hints", TableScope(table) + "\n" + key);
+  }
+
+  // What makes a table itself: its name, endpoint, region and account (the
+  // same name in two accounts is two tables); the access key stands for the
+  // account.
+  std::string TableScope(const std::string& table) {
     const AwsConfig& config = client_->config();
     auto credentials = config.credentials->Current();
     std::string who = credentials.ok() ? credentials->access_key_id : "";
-    return DiskCachePath([](const char* name) { return std::getenv(name); }, "tables",
-                         config.endpoint + "\n" + config.region + "\n" + Name(table) + "\n" + who);
+    return config.endpoint + "\n" + config.region + "\n" + Name(table) + "\n" + who;
+  }
+
+  static std::string CachePath(const std::string& folder, const std::string& key) {
+    return DiskCachePath([](const char* name) { return std::getenv(name); }, folder, key);
   }
 
   // An item of a listing, or nothing when another tool wrote it in a form
