@@ -4,7 +4,8 @@
 // failure is never retried at two layers on top of each other:
 //
 // 1. A request (storage/dynamodb/dynamo_client.cc, kRequestRetry, at most
-//    kRequestAttempts tries, kThrottledAttempts when throttled): throttling,
+//    kRequestAttempts tries; kThrottleRetry and kThrottledAttempts when
+//    throttled): throttling,
 //    5xx answers, refused or dropped connections. A request that may have reached DynamoDB (sent, then no
 //    answer or a 500) is sent again only when repeating it is harmless:
 //    reads, BatchWriteItem, conditional deletes, and TransactWriteItems
@@ -48,9 +49,14 @@ struct BackoffSchedule {
 
 inline constexpr BackoffSchedule kRequestRetry{std::chrono::milliseconds(50), std::chrono::milliseconds(2'000)};
 inline constexpr int kRequestAttempts = 6;
-// Throttled tries of one request: ~11 s of pauses on average, enough for a
-// partition running at twice its limit to serve every waiting caller.
-inline constexpr int kThrottledAttempts = 11;
+// A throttled request pauses less between tries (at most 0.5 s, not 2 s) and
+// tries for longer (~24 s of pauses, as AWS's SDKs do for DynamoDB). The low
+// cap is for fairness: callers share a hot partition's capacity in
+// proportion to how often they try, so with 2 s steps a caller that had
+// waited long lost nearly every try to fresh ones, and with 32 callers on
+// one item some starved past any budget (bench/scale.py, docs/scale.md).
+inline constexpr BackoffSchedule kThrottleRetry{std::chrono::milliseconds(50), std::chrono::milliseconds(500)};
+inline constexpr int kThrottledAttempts = 50;
 inline constexpr BackoffSchedule kEngineRound{std::chrono::milliseconds(20), std::chrono::milliseconds(1'000)};
 inline constexpr int kEngineRounds = 20;
 inline constexpr BackoffSchedule kConflictRetry{std::chrono::milliseconds(2), std::chrono::milliseconds(50)};

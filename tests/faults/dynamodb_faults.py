@@ -212,7 +212,7 @@ def _():
     expect("exit", code, 3)
     expect_in("message", "ThrottlingException", err)
     expect("lines on stderr", err.count("\n"), 1)
-    if took > 20:  # 10 jittered pauses of at most 1.5 x (50 ms doubling to 2 s)
+    if took > 40:  # 49 jittered pauses of at most 1.5 x (50 ms doubling to 0.5 s): 35 s
         raise AssertionError("backoff is capped: took %.1f s" % took)
     expect("stored value", direct_value("get-counter", "tbl", "hits"), "1")
 

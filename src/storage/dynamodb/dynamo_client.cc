@@ -155,9 +155,10 @@ Result<ApiResult> DynamoClient::Call(const std::string& operation, const Json& r
   // nothing and a hot partition drains within seconds, while other failures
   // seldom heal by waiting.
   int failures = 0, throttles = 0, retried = 0;
+  bool throttled = false;  // the last try was
   for (int attempt = 0; failures < kRequestAttempts && throttles < kThrottledAttempts; ++attempt) {
     if (attempt > 0) {
-      Millis pause = RetryPause(kRequestRetry, attempt - 1);
+      Millis pause = throttled ? RetryPause(kThrottleRetry, throttles - 1) : RetryPause(kRequestRetry, failures - 1);
       if (TimeLeft() && *TimeLeft() <= pause) return TimedOut(operation, last_problem);
       ++stats_.retries;
       ++retried;
@@ -173,7 +174,8 @@ Result<ApiResult> DynamoClient::Call(const std::string& operation, const Json& r
     }
     last_problem = tried.problem;
     if (tried.final) break;
-    ++(tried.throttled ? throttles : failures);
+    throttled = tried.throttled;
+    ++(throttled ? throttles : failures);
   }
   std::string after = retried > 0 ? " failed after " + std::to_string(retried) + " retries: " : " failed: ";
   return Status::IoError(operation + " to " + config_.endpoint + after + last_problem);

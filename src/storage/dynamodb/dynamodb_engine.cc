@@ -336,7 +336,7 @@ class DynamoDbEngine final : public Engine {
         }
         if (code == "ThrottlingError" && throttled < kThrottledAttempts) {
           try_again = true;
-          std::this_thread::sleep_for(RetryPause(kRequestRetry, throttled++));
+          std::this_thread::sleep_for(RetryPause(kThrottleRetry, throttled++));
           break;
         }
         if (code == "TransactionConflict" || code == "ThrottlingError") {
