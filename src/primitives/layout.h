@@ -163,6 +163,17 @@ inline std::string ListIndexKey(int64_t index) {
                 static_cast<unsigned long long>(static_cast<uint64_t>(index) ^ (1ULL << 63)));
   return std::string(buf, 16);
 }
+// The index a ListIndexKey names, or nothing for another sort key.
+inline std::optional<int64_t> ListIndexOf(std::string_view key) {
+  if (key.size() != 16) return std::nullopt;
+  uint64_t bits = 0;
+  for (char c : key) {
+    int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (digit < 0) return std::nullopt;
+    bits = bits << 4 | static_cast<uint64_t>(digit);
+  }
+  return static_cast<int64_t>(bits ^ (1ULL << 63));
+}
 inline storage::Key ListElementKey(std::string_view list, int64_t index) {
   return storage::Key{ListPartition(list), ListIndexKey(index)};
 }

@@ -1,7 +1,8 @@
 // Lists: element i of the list lives at sort key ListIndexKey(i) in the list's
 // partition; the header has number = index of the first element and count =
-// length. Push (PlanListPush) and pop are one transaction each: the header on condition it
-// is unchanged since read (so two pushers never take the same index) plus
+// length. Push (PlanListPush) and pop are one transaction each: the header,
+// on condition it is unchanged since read (so two pushers never take the
+// same index) or for a pop that the popped elements are still the end, plus
 // the elements written or deleted.
 #include "kvstore/list.h"
 
@@ -120,25 +121,38 @@ Result<size_t> Lists::Push(std::string_view list, End end, const std::vector<std
   return length;
 }
 
+// A pop reads the end's elements (one Query, no header read) and deletes
+// them in one transaction with the header's update. Each element is deleted
+// on condition it is unchanged (so two poppers never both take it), and the
+// transaction checks that they are still the end: from the front, the
+// header's head is the first one read; from the back, nothing was pushed
+// after the last one read. The header's head and length change by adding,
+// so concurrent pushes at the other end stay counted.
 Result<std::vector<std::string>> Lists::Pop(std::string_view list, End end, size_t count) {
   KVSTORE_RETURN_IF_ERROR(ValidateList(list));
   if (count == 0 || count > kMaxAtomicValues) {
     return Status::InvalidArgument("count must be from 1 to " + std::to_string(kMaxAtomicValues));
   }
   using Values = std::vector<std::string>;
+  bool front = end == End::kFront;
   return RetryOnConflict<Values>(table_.clock(), [&] { return "popping from list " + Quote(list); },
                                  [&]() -> Result<std::optional<Values>> {
-    auto header = ReadHeader(table_, list);
-    if (!header.ok()) return header.status();
-    if (header->length == 0) return Status::NotFound(EmptyList(list));
-    int64_t k = std::min<int64_t>(static_cast<int64_t>(count), header->length);
-    auto page = table_.engine().Query(table_.name(), {.partition = layout::ListPartition(list),
-                                                      .limit = static_cast<size_t>(k),
-                                                      .descending = end == End::kBack});
+    auto page = table_.engine().Query(table_.name(), {.partition = layout::ListPartition(list), .limit = count,
+                                                      .descending = !front});
     if (!page.ok()) return page.status();
-    if (page->items.size() != static_cast<size_t>(k)) return std::optional<Values>();  // read mid-change
-    int64_t head = end == End::kFront ? header->head + k : header->head;
-    std::vector<WriteOp> ops = {WriteHeader(list, *header, head, header->length - k)};
+    if (page->items.empty()) return Status::NotFound(EmptyList(list));
+    std::optional<int64_t> end_index = layout::ListIndexOf(page->items.front().key.sort);
+    if (!end_index) return Status::IoError("list " + Quote(list) + " holds an element kvstore did not write");
+    auto k = static_cast<int64_t>(page->items.size());
+    Condition holds_them = Condition::Compare(Attr::kCount, storage::CompareOp::kGe, k);
+    std::vector<WriteOp> ops;
+    if (front) {
+      ops.push_back(WriteOp::Update(layout::ListHeaderKey(list), {Action::Add(Attr::kNumber, k), Action::Add(Attr::kCount, -k)},
+                                    Condition::AllOf({Condition::Equals(Attr::kNumber, *end_index), holds_them})));
+    } else {
+      ops.push_back(WriteOp::Update(layout::ListHeaderKey(list), {Action::Add(Attr::kCount, -k)}, holds_them));
+      ops.push_back(WriteOp::Check(layout::ListElementKey(list, *end_index + 1), Condition::NotExists()));
+    }
     Values values;
     for (const Item& element : page->items) {
       ops.push_back(WriteOp::Delete(element.key, Condition::Equals(Attr::kVersion, element.version)));

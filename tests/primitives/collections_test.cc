@@ -1,3 +1,7 @@
+#include <algorithm>
+#include <mutex>
+#include <thread>
+
 #include "kvstore/kv.h"
 #include "kvstore/list.h"
 #include "kvstore/set.h"
@@ -155,6 +159,52 @@ TEST_P(ListTest, PopFromEitherEnd) {
   EXPECT_EQ(*lists().Length("l"), 0u);
   EXPECT_EQ(*lists().Push("l", End::kFront, {"again"}), 1u);
   EXPECT_EQ(All(), (Strings{"again"}));
+}
+
+// Pushes and pops at both ends at once, from clients of their own: every
+// value pushed is popped once or still listed, never lost or doubled.
+TEST_P(ListTest, ConcurrentPushesAndPopsAtBothEndsLoseNothing) {
+  constexpr int kPerPusher = 25;
+  std::mutex mu;
+  Strings popped;
+  auto client = [&](auto body) {
+    return std::thread([&, body] {
+      auto store = OpenAnother(clock_, Millis(0));
+      body(Lists(*store->OpenTable("tbl")));
+    });
+  };
+  std::vector<std::thread> threads;
+  for (End end : {End::kFront, End::kBack}) {
+    threads.push_back(client([end](Lists own) {
+      for (int i = 0; i < kPerPusher; ++i) {
+        std::string value = (end == End::kFront ? "f" : "b") + std::to_string(i);
+        EXPECT_TRUE(own.Push("l", end, {value}).ok());
+      }
+    }));
+    threads.push_back(client([end, &mu, &popped](Lists own) {
+      for (int i = 0; i < kPerPusher; ++i) {
+        auto got = own.Pop("l", end, 2);
+        if (!got.ok()) {
+          EXPECT_TRUE(got.status().Is(Status::Code::kNotFound)) << got.status().ToString();
+          continue;
+        }
+        std::lock_guard lock(mu);
+        popped.insert(popped.end(), got->begin(), got->end());
+      }
+    }));
+  }
+  for (std::thread& t : threads) t.join();
+  Strings left = *lists().Range("l", 0, -1);
+  EXPECT_EQ(*lists().Length("l"), left.size());
+  Strings all = popped;
+  all.insert(all.end(), left.begin(), left.end());
+  std::sort(all.begin(), all.end());
+  Strings pushed;
+  for (const char* side : {"f", "b"}) {
+    for (int i = 0; i < kPerPusher; ++i) pushed.push_back(side + std::to_string(i));
+  }
+  std::sort(pushed.begin(), pushed.end());
+  EXPECT_EQ(all, pushed);
 }
 
 TEST_P(ListTest, RangeUsesRedisIndexRules) {
