@@ -6,7 +6,6 @@
 #include "kvstore/kv.h"
 #include "primitives/counter_shards.h"
 #include "primitives/layout.h"
-#include "primitives/retry.h"
 #include "primitives/write_plans.h"
 #include "storage/engine.h"
 #include "storage/limits.h"
@@ -50,29 +49,20 @@ Status KeyValue::Persist(std::string_view key) {
   return UpdateExisting(table_, key, storage::Action::Remove(Attr::kExpiresAt));
 }
 
-// Read, then put on the condition that the key is as read (same version,
-// or still absent); a write in between makes it read again.
+// One atomic exchange (Engine::Exchange): on DynamoDB one request.
 Result<std::optional<std::string>> KeyValue::GetSet(std::string_view key, std::string_view value,
                                                     std::optional<Millis> ttl) {
   KVSTORE_RETURN_IF_ERROR(storage::ValidateName("key", key));
   KVSTORE_RETURN_IF_ERROR(storage::ValidateValue("value", value));
   if (ttl) KVSTORE_RETURN_IF_ERROR(storage::ValidateTtl("ttl", *ttl));
   using Old = std::optional<std::string>;
-  auto describe = [&] { return "getset of key " + Quote(key); };
-  return RetryOnConflict<Old>(table_.clock(), describe, [&]() -> Result<std::optional<Old>> {
-    auto current = table_.engine().Get(table_.name(), layout::KeyOf(key));
-    if (!current.ok() && !current.status().Is(Status::Code::kNotFound)) return current.status();
-    Condition as_read = current.ok() ? Condition::Equals(Attr::kVersion, current->version) : Condition::NotExists();
-    storage::Item item = PlanValueItem(key, std::string(value), ttl, table_.clock());
-    auto put = table_.engine().Put(table_.name(), item, as_read);
-    if (!put.ok()) return put.status();
-    if (!put->applied) return std::optional<Old>();  // changed meanwhile: read again
-    if (!current.ok()) return std::optional<Old>(Old());
-    if (current->kind != layout::kKindCounter) return std::optional<Old>(Old(current->value.value_or("")));
-    auto number = counter_shards::ValueOf(table_, *current);  // what the put replaced
-    if (!number.ok()) return number.status();
-    return std::optional<Old>(Old(std::to_string(*number)));
-  });
+  auto old = table_.engine().Exchange(table_.name(), PlanValueItem(key, std::string(value), ttl, table_.clock()));
+  if (!old.ok()) return old.status();
+  if (!*old) return Old();
+  if ((*old)->kind != layout::kKindCounter) return Old((*old)->value.value_or(""));
+  auto number = counter_shards::ValueOf(table_, **old);  // the shards outlive the replaced item
+  if (!number.ok()) return number.status();
+  return Old(std::to_string(*number));
 }
 
 Result<int64_t> KeyValue::DeletePrefix(std::string_view prefix, const std::function<void(int64_t)>& progress) {

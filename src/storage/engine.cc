@@ -3,6 +3,8 @@
 #include "storage/engine.h"
 
 #include <algorithm>
+#include <thread>
+#include "util/retry_policy.h"
 
 namespace kvstore::storage {
 namespace {
@@ -260,6 +262,21 @@ Status EmbeddedOnly(const std::string& what, const std::string& instead) {
 }
 
 }  // namespace
+
+Result<std::optional<Item>> Engine::Exchange(const std::string& table, const Item& item) {
+  for (int round = 0; round < kEngineRounds; ++round) {
+    if (round > 0) std::this_thread::sleep_for(RetryPause(kEngineRound, round - 1));
+    auto current = Get(table, item.key);
+    if (!current.ok() && !current.status().Is(Status::Code::kNotFound)) return current.status();
+    Condition as_read = current.ok() ? Condition::Compare(Attr::kVersion, CompareOp::kEq, current->version)
+                                     : Condition::NotExists();
+    auto put = Put(table, item, as_read);
+    if (!put.ok()) return put.status();
+    if (!put->applied) continue;  // changed meanwhile: read again
+    return current.ok() ? std::optional<Item>(std::move(*current)) : std::nullopt;
+  }
+  return Status::IoError("the item kept changing under a read-then-write exchange; try again");
+}
 
 Status Engine::Backup(const std::string&, const BackupOptions&) {
   return EmbeddedOnly("backup", "use export, or DynamoDB's own backups (point-in-time recovery)");

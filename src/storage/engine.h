@@ -261,6 +261,10 @@ class Engine {
   // Replaces the whole item (every attribute not given becomes absent).
   virtual Result<WriteOutcome> Put(const std::string& table, const Item& item,
                                    const Condition& condition) = 0;
+  // Puts `item` whatever is there and returns the live item it replaced, if
+  // any, atomically (getset). The default reads, then puts on condition the
+  // item is as read, until that holds; DynamoDB does it in one UpdateItem.
+  virtual Result<std::optional<Item>> Exchange(const std::string& table, const Item& item);
   // Applies actions to the item, creating it when absent (DynamoDB UpdateItem).
   virtual Result<WriteOutcome> Update(const std::string& table, const Key& key,
                                       const std::vector<Action>& actions,

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <iterator>
+#include <mutex>
+#include <thread>
 
 #include "kvstore/counter.h"
 #include "primitives/fixture.h"
@@ -219,6 +221,34 @@ TEST_P(KeyValueTest, GetSetReturnsWhatWasThere) {
   clock_->Advance(Millis(50));
   EXPECT_EQ(*kv().GetSet("k", "three"), std::nullopt) << "an expired key held nothing";
   EXPECT_TRUE(kv().GetSet("k", "x", Millis(0)).status().Is(Code::kInvalidArgument));
+}
+
+// Each getset takes exactly one value from the one before it: concurrent
+// exchanges hand every value on once, none twice, none lost.
+TEST_P(KeyValueTest, ConcurrentGetSetsHandEveryValueOnOnce) {
+  ASSERT_TRUE(kv().Set("baton", "start").ok());
+  std::mutex mu;
+  std::vector<std::string> taken, given = {"start"};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      auto store = OpenAnother(clock_, Millis(0));
+      KeyValue own(*store->OpenTable("tbl"));
+      for (int i = 0; i < 10; ++i) {
+        std::string mine = std::to_string(t) + "." + std::to_string(i);
+        auto old = own.GetSet("baton", mine);
+        ASSERT_TRUE(old.ok() && *old) << old.status().ToString();
+        std::lock_guard lock(mu);
+        taken.push_back(**old);
+        given.push_back(mine);
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  taken.push_back(kv().Get("baton")->value);
+  std::sort(taken.begin(), taken.end());
+  std::sort(given.begin(), given.end());
+  EXPECT_EQ(taken, given);
 }
 
 TEST_P(KeyValueTest, DeletePrefixDeletesExactlyThoseKeysPageByPage) {

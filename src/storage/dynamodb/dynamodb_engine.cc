@@ -230,6 +230,14 @@ class DynamoDbEngine final : public Engine {
     return Write(table, item.key, condition, [&](Expressions& e) { return ReplaceExpression(item, e); });
   }
 
+  Result<std::optional<Item>> Exchange(const std::string& table, const Item& item) override {
+    std::lock_guard lock(mu_);
+    auto written = Write(table, item.key, Condition::Always(), [&](Expressions& e) { return ReplaceExpression(item, e); },
+                         /*returns_old=*/true);
+    if (!written.ok()) return written.status();
+    return std::move(written->item);
+  }
+
   Result<WriteOutcome> Update(const std::string& table, const Key& key, const std::vector<Action>& actions,
                               const Condition& condition) override {
     std::lock_guard lock(mu_);
@@ -605,12 +613,17 @@ class DynamoDbEngine final : public Engine {
   }
 
   template <typename BuildUpdate>
-  Result<WriteOutcome> Write(const std::string& table, const Key& key, const Condition& condition, BuildUpdate build) {
+  // An UpdateItem. Applied, the outcome's item is the item as written, or
+  // with `returns_old` the live item it replaced (none when there was none:
+  // an expired one fails the condition and is removed first).
+  Result<WriteOutcome> Write(const std::string& table, const Key& key, const Condition& condition, BuildUpdate build,
+                             bool returns_old = false) {
     TableLayout layout;
     KVSTORE_ASSIGN_OR_RETURN(layout, LayoutLocked(table));
     for (int attempt = 0; attempt < kExpiredRetries; ++attempt) {
       Expressions e;
-      Json request = {{"TableName", Name(table)}, {"Key", KeyJson(key, layout)}, {"ReturnValues", "ALL_NEW"},
+      Json request = {{"TableName", Name(table)}, {"Key", KeyJson(key, layout)},
+                      {"ReturnValues", returns_old ? "ALL_OLD" : "ALL_NEW"},
                       {"ReturnValuesOnConditionCheckFailure", "ALL_OLD"}};
       request["UpdateExpression"] = build(e);
       request["ConditionExpression"] = WriteCondition(condition, Now(), e);
@@ -618,6 +631,7 @@ class DynamoDbEngine final : public Engine {
       auto done = client_->Call("UpdateItem", request, Repeat::kUnsafe);
       if (!done.ok()) return done.status();
       if (!done->error) {
+        if (returns_old && !done->body.contains("Attributes")) return WriteOutcome{.applied = true, .item = std::nullopt};
         auto item = ItemFromJson(done->body["Attributes"], layout);
         if (!item.ok()) return item.status();
         return WriteOutcome{.applied = true, .item = std::move(*item)};
