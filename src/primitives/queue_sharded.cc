@@ -58,14 +58,19 @@ int64_t RandomId(int64_t visible_at, int random_bits) {
 // A message visible now gets an id above every earlier one of this process,
 // so one producer's messages keep their order even within a millisecond
 // (four million ids a millisecond before the count reaches the time bits).
+// Not above one of a later time, though: after the clock steps back (or in
+// a process with several clocks) counting on would date the message in the
+// future, and pops would pass it by as not visible yet.
 int64_t NextId(int64_t visible_at, bool delayed) {
   if (delayed) return RandomId(visible_at, kIdTimeShift);  // many may share a millisecond
   static std::atomic<int64_t> last{0};
-  int64_t id = RandomId(visible_at, kIdRandomBits);
+  int64_t fresh = RandomId(visible_at, kIdRandomBits);
   int64_t previous = last.load();
-  while (!last.compare_exchange_weak(previous, std::max(id, previous + 1))) {
-  }
-  return std::max(id, previous + 1);
+  int64_t id;
+  do {
+    id = IdTime(previous + 1) > visible_at ? fresh : std::max(fresh, previous + 1);
+  } while (!last.compare_exchange_weak(previous, id));
+  return id;
 }
 
 bool VisibleAt(const Item& item, int64_t now) { return item.deadline.value_or(0) <= now; }
@@ -162,24 +167,26 @@ class Sharded final : public QueueOps {
     return messages;
   }
 
-  // Reads every message: a count of states kept in no index.
+  // States are attributes, kept in no index: each shard's messages are
+  // counted by state in one pass (one SQL statement on the embedded store).
   Result<QueueSize> Size() override {
+    using storage::CompareOp;
+    Condition not_yet = Condition::Compare(Attr::kDeadline, CompareOp::kGt, Now());
+    Condition never_delivered = Condition::AnyOf({Condition::AttrNotExists(Attr::kCount), Condition::Equals(Attr::kCount, int64_t{0})});
+    // Delayed at push, or delivered and not yet visible again (SQS counts a
+    // nacked message as in flight too).
+    std::vector<Condition> states = {Condition::AnyOf({Condition::AttrNotExists(Attr::kDeadline),
+                                                       Condition::Compare(Attr::kDeadline, CompareOp::kLe, Now())}),
+                                     Condition::AllOf({not_yet, Condition::Compare(Attr::kCount, CompareOp::kGt, int64_t{0})}),
+                                     Condition::AllOf({not_yet, never_delivered})};
     QueueSize size;
-    int64_t now = Now();
     for (int shard = 0; shard < shards_; ++shard) {
-      storage::QueryRequest request{.partition = layout::QueueShardPartition(shard), .prefix = layout::MessagePrefix(queue_),
-                                    .limit = kMaxPage};
-      while (true) {
-        auto page = Engine().Query(table_.name(), request);
-        if (!page.ok()) return page.status();
-        for (const Item& item : page->items) {
-          // Delayed at push, or delivered and not yet visible again (SQS
-          // counts a nacked message as in flight too).
-          ++(VisibleAt(item, now) ? size.visible : item.count.value_or(0) == 0 ? size.delayed : size.in_flight);
-        }
-        if (!page->continue_from) break;
-        request.after = page->continue_from;
-      }
+      storage::QueryRequest request{.partition = layout::QueueShardPartition(shard), .prefix = layout::MessagePrefix(queue_)};
+      auto counts = Engine().CountEach(table_.name(), request, states);
+      if (!counts.ok()) return counts.status();
+      size.visible += (*counts)[0];
+      size.in_flight += (*counts)[1];
+      size.delayed += (*counts)[2];
     }
     return size;
   }

@@ -278,9 +278,18 @@ class Engine {
   // what it returns.
   virtual Result<QueryPage> Query(const std::string& table, const QueryRequest& request) = 0;
 
-  // How many live items Query would return with no limit. Cheap on the
-  // embedded store (an index range count); on DynamoDB it reads the range.
-  virtual Result<size_t> Count(const std::string& table, const QueryRequest& request) = 0;
+  // How many of the live items Query would return with no limit satisfy
+  // each filter, counted in one pass. Cheap on the embedded store (one SQL
+  // statement over an index range); on DynamoDB it reads the range once,
+  // every attribute but the payload when a filter needs them.
+  virtual Result<std::vector<size_t>> CountEach(const std::string& table, const QueryRequest& request,
+                                                const std::vector<Condition>& filters) = 0;
+  // How many live items Query would return with no limit.
+  Result<size_t> Count(const std::string& table, const QueryRequest& request) {
+    auto counts = CountEach(table, request, {Condition::Always()});
+    if (!counts.ok()) return counts.status();
+    return counts->front();
+  }
 
   // Up to kMaxTxnOps (kvstore/limits.h) writes on distinct keys, all or none.
   virtual Result<TransactOutcome> Transact(const std::string& table,

@@ -1,5 +1,7 @@
 #include "kvstore/queue.h"
 
+#include <algorithm>
+
 #include "primitives/fixture.h"
 
 namespace kvstore {
@@ -196,6 +198,21 @@ TEST_P(QueueTest, BadInput) {
   EXPECT_TRUE(queues().Ack("q", "not-a-receipt").Is(Code::kInvalidArgument));
   EXPECT_TRUE(queues().Peek("q", 0).status().Is(Code::kInvalidArgument));
   EXPECT_EQ(queues().Size("q")->visible, 0u);
+}
+
+// A clock that steps back (NTP) must not date this process's next messages
+// in the future, where pops would pass them by.
+TEST_P(QueueTest, AClockSteppingBackDoesNotHideNewMessages) {
+  clock_->Advance(Millis(60'000));
+  Push("pushed before the step");
+  clock_->Advance(Millis(-60'000));
+  Push("pushed after the step");
+  std::vector<std::string> popped;
+  for (int i = 0; i < 2; ++i) {
+    auto m = Pop();
+    if (m.ok()) popped.push_back(m->payload);
+  }
+  EXPECT_NE(std::find(popped.begin(), popped.end(), "pushed after the step"), popped.end());
 }
 
 TEST_P(QueueTest, ManyInFlightMessagesDoNotHideTheReadyOnes) {

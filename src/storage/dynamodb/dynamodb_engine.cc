@@ -294,19 +294,24 @@ class DynamoDbEngine final : public Engine {
     });
   }
 
-  Result<size_t> Count(const std::string& table, const QueryRequest& request) override {
+  Result<std::vector<size_t>> CountEach(const std::string& table, const QueryRequest& request,
+                                        const std::vector<Condition>& filters) override {
     std::lock_guard lock(mu_);
     TableLayout layout;
     KVSTORE_ASSIGN_OR_RETURN(layout, LayoutLocked(table));
     if (layout.shards <= 1 || !IsSpreadPartition(request.partition)) {
-      return CountPartition(*client_, table, layout, request.partition, request);
+      return CountPartition(*client_, table, layout, request.partition, request, filters);
     }
-    auto counts = InParallel<size_t>(static_cast<size_t>(layout.shards), [&](DynamoClient& client, size_t shard) {
-      return CountPartition(client, table, layout, ShardPartition(request.partition, static_cast<int>(shard)), request);
+    using Counts = std::vector<size_t>;
+    auto counts = InParallel<Counts>(static_cast<size_t>(layout.shards), [&](DynamoClient& client, size_t shard) {
+      return CountPartition(client, table, layout, ShardPartition(request.partition, static_cast<int>(shard)), request,
+                            filters);
     });
     if (!counts.ok()) return counts.status();
-    size_t total = 0;
-    for (size_t n : *counts) total += n;
+    Counts total(filters.size());
+    for (const Counts& shard : *counts) {
+      for (size_t i = 0; i < total.size(); ++i) total[i] += shard[i];
+    }
     return total;
   }
 
@@ -678,21 +683,31 @@ class DynamoDbEngine final : public Engine {
     return page;
   }
 
-  Result<size_t> CountPartition(DynamoClient& client, const std::string& table, const TableLayout& layout,
-                                const std::string& stored, const QueryRequest& request) {
+  Result<std::vector<size_t>> CountPartition(DynamoClient& client, const std::string& table, const TableLayout& layout,
+                                const std::string& stored, const QueryRequest& request,
+                                const std::vector<Condition>& filters) {
     Json call = QueryCall(table, layout, stored, request);
-    // Only the keys and expiry come back: enough to drop the expired.
+    // Only the keys and expiry come back, enough to drop the expired, and
+    // for a filter every attribute but the payload.
     call["Select"] = "SPECIFIC_ATTRIBUTES";
-    call["ProjectionExpression"] = "#pk, #skey, #exp";
+    std::string projection = "#pk, #skey";
     call["ExpressionAttributeNames"]["#skey"] = kSortAttr;
-    call["ExpressionAttributeNames"]["#exp"] = AttrName(Attr::kExpiresAt);
-    size_t count = 0;
-    Status st = EachListedItem(client, table, layout, request, std::move(call), "counting", [&](Item&&) {
-      ++count;
+    bool filtered = std::any_of(filters.begin(), filters.end(),
+                                [](const Condition& f) { return f.kind != Condition::Kind::kAlways; });
+    for (Attr attr : kAllAttrs) {
+      if (attr == Attr::kValue || (!filtered && attr != Attr::kExpiresAt)) continue;
+      std::string name = "#a" + std::to_string(static_cast<int>(attr));
+      projection += ", " + name;
+      call["ExpressionAttributeNames"][name] = AttrName(attr);
+    }
+    call["ProjectionExpression"] = projection;
+    std::vector<size_t> counts(filters.size());
+    Status st = EachListedItem(client, table, layout, request, std::move(call), "counting", [&](Item&& item) {
+      for (size_t i = 0; i < filters.size(); ++i) counts[i] += filters[i].HoldsFor(item) ? 1 : 0;
       return true;
     });
     if (!st.ok()) return st;
-    return count;
+    return counts;
   }
 
   // Sends the Query `call` page after page, handing `each` every live item in

@@ -170,15 +170,22 @@ class SqliteEngine final : public Engine {
     return page;
   }
 
-  Result<size_t> Count(const std::string& table, const QueryRequest& request) override {
+  Result<std::vector<size_t>> CountEach(const std::string& table, const QueryRequest& request,
+                                        const std::vector<Condition>& filters) override {
     std::lock_guard lock(mu_);
     SqlBuilder b(Now());
-    b.Add("SELECT count(*) FROM items WHERE ");
+    b.Add("SELECT count(*)");
+    for (const Condition& filter : filters) b.Add(", coalesce(sum(").Cond(filter).Add("), 0)");
+    b.Add(" FROM items WHERE ");
     RangeOf(b, table, request);
-    int64_t count = 0;
-    KVSTORE_RETURN_IF_ERROR(ForEachRow(b, "counting", [&](const Statement& row) { count = row.Int(0); }));
-    if (count == 0) KVSTORE_RETURN_IF_ERROR(TableExistsOr(table, Status::Ok()));
-    return static_cast<size_t>(count);
+    std::vector<size_t> counts(filters.size());
+    int64_t rows = 0;
+    KVSTORE_RETURN_IF_ERROR(ForEachRow(b, "counting", [&](const Statement& row) {
+      rows = row.Int(0);
+      for (size_t i = 0; i < filters.size(); ++i) counts[i] = static_cast<size_t>(row.Int(static_cast<int>(i) + 1));
+    }));
+    if (rows == 0) KVSTORE_RETURN_IF_ERROR(TableExistsOr(table, Status::Ok()));
+    return counts;
   }
 
   Result<TransactOutcome> Transact(const std::string& table, const std::vector<WriteOp>& ops) override {
