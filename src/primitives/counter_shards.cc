@@ -90,12 +90,12 @@ Result<int64_t> Sum(std::string_view name, const storage::Item& counter, const P
 
 std::vector<storage::Key> ShardKeys(std::string_view name, const Plan& plan) {
   std::vector<storage::Key> keys;
-  for (int i = 0; i < plan.shards; ++i) keys.push_back(layout::CounterShardKey(name, i));
+  for (int i = 0; i < plan.shards; ++i) keys.push_back(layout::CounterShardKey(name, plan.generation, i));
   return keys;
 }
 
 // Fresh shards for a new generation, expiring with the counter's item.
-Status WriteShards(const Table& table, std::string_view name, const Plan& plan, std::optional<int64_t> expires_at) {
+Status MakeShards(const Table& table, std::string_view name, const Plan& plan, std::optional<int64_t> expires_at) {
   std::vector<storage::WriteOp> puts;
   for (storage::Key& key : ShardKeys(name, plan)) {
     storage::Item shard;
@@ -154,7 +154,7 @@ Result<int64_t> ValueOf(const Table& table, const storage::Item& counter) {
 Result<std::optional<int64_t>> AddToShard(const Table& table, std::string_view name, const Plan& plan, int64_t delta,
                                           bool with_value) {
   int shard = static_cast<int>(RandomU64() % static_cast<uint64_t>(plan.shards));
-  auto added = table.engine().Update(table.name(), layout::CounterShardKey(name, shard),
+  auto added = table.engine().Update(table.name(), layout::CounterShardKey(name, plan.generation, shard),
                                      {storage::Action::Add(Attr::kNumber, delta)}, CanAddToShard(plan, delta));
   if (!added.ok()) return added.status();
   if (!added->applied) {
@@ -182,6 +182,12 @@ Result<std::optional<int64_t>> AddToShard(const Table& table, std::string_view n
   return std::optional<int64_t>(*sum);
 }
 
+Status RemoveShards(const Table& table, std::string_view name, const Plan& plan) {
+  std::vector<storage::WriteOp> deletes;
+  for (storage::Key& key : ShardKeys(name, plan)) deletes.push_back(storage::WriteOp::Delete(std::move(key)));
+  return table.engine().BatchWrite(table.name(), deletes);
+}
+
 Status Declare(const Table& table, std::string_view name, int shards) {
   KVSTORE_RETURN_IF_ERROR(storage::ValidateName("counter name", name));
   if (shards < 2 || shards > kMaxShards) {
@@ -200,14 +206,17 @@ Status Declare(const Table& table, std::string_view name, int shards) {
     }
     Plan plan{shards, layout::Hex64(RandomU64())};
     // Shards before the declaration: no writer uses the generation earlier.
-    KVSTORE_RETURN_IF_ERROR(WriteShards(table, name, plan, current ? current->expires_at : std::nullopt));
+    KVSTORE_RETURN_IF_ERROR(MakeShards(table, name, plan, current ? current->expires_at : std::nullopt));
     auto declared = table.engine().Update(
         table.name(), key,
         {storage::Action::Set(Attr::kKind, std::string(layout::kKindCounter)), storage::Action::Add(Attr::kNumber, 0),
          storage::Action::Set(Attr::kCount, int64_t{shards}), storage::Action::Set(Attr::kOwner, plan.generation)},
         AsRead(current));
     if (!declared.ok()) return declared.status();
-    if (!declared->applied) return std::optional<bool>();
+    if (!declared->applied) {
+      RemoveShards(table, name, plan);  // never the counter's; left over if this fails
+      return std::optional<bool>();
+    }
     Remember(table, name, plan);
     return std::optional<bool>(true);
   };

@@ -4,8 +4,9 @@
 //
 // The counter's own item (layout::KeyOf) stays where it was and declares the
 // shards: `count` = N, `owner` = a generation drawn at random when it was
-// declared. Shard i lives at layout::CounterShardKey(name, i) and carries the
-// same generation. The counter's value is its own number plus the numbers of
+// declared. Shard i lives at layout::CounterShardKey(name, generation, i) and
+// carries the generation too, so that a declaration never overwrites
+// another's shards. The counter's value is its own number plus the numbers of
 // the shards of its generation; an increment on the counter's own item (a
 // fenced one, one with a TTL, one from a process that does not know of the
 // shards yet) therefore still counts.
@@ -64,6 +65,11 @@ Result<int64_t> ValueOf(const Table& table, const storage::Item& counter);
 // counter's own item instead.
 Result<std::optional<int64_t>> AddToShard(const Table& table, std::string_view name, const Plan& plan, int64_t delta,
                                           bool with_value);
+
+// Deletes the shards of `plan`, a generation that is not (or no longer) the
+// counter's: a writer still remembering it finds them gone and adds on the
+// counter's item instead.
+Status RemoveShards(const Table& table, std::string_view name, const Plan& plan);
 
 // Spreads the counter over `shards` shards (2..kMaxShards); its value so
 // far stays on its own item. A missing counter is made at 0. The count is

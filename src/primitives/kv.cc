@@ -99,6 +99,9 @@ Status KeyValue::Delete(std::string_view key, const DeleteOptions& options) {
   if (!outcome->applied) {
     return Status::ConditionFailed("key " + Quote(key) + " does not hold the expected value");
   }
+  // A sharded counter's shards go with it (a failure leaves them over,
+  // counting for nothing: the delete itself is done).
+  if (auto plan = counter_shards::PlanOf(*outcome->item)) counter_shards::RemoveShards(table_, key, *plan);
   return Status::Ok();
 }
 

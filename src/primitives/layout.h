@@ -48,9 +48,12 @@ inline storage::Key KeyOf(std::string_view key) {
 }
 
 // A shard's sort key: the counter's name (never holding NUL), NUL, the
-// shard's number.
-inline storage::Key CounterShardKey(std::string_view counter, int shard) {
+// generation, NUL, the shard's number. The generation in the key means a
+// new declaration never overwrites another's shards.
+inline storage::Key CounterShardKey(std::string_view counter, std::string_view generation, int shard) {
   std::string sort(counter);
+  sort += '\0';
+  sort += generation;
   sort += '\0';
   sort += std::to_string(shard);
   return storage::Key{std::string(kCounterShardsPartition), std::move(sort)};

@@ -22,14 +22,17 @@ class CounterShardsTest : public testing::StoreFixture {
  protected:
   Counters counters() { return Counters(table()); }
 
-  // The shards that took at least one add.
-  std::set<std::string> UsedShards() {
-    std::set<std::string> used;
+  std::vector<storage::Item> StoredShards() {
     storage::QueryRequest request{.partition = std::string(layout::kCounterShardsPartition), .limit = 1000};
     auto page = table().engine().Query(table().name(), request);
     EXPECT_TRUE(page.ok()) << page.status().ToString();
-    if (!page.ok()) return used;
-    for (const storage::Item& shard : page->items) {
+    return page.ok() ? page->items : std::vector<storage::Item>{};
+  }
+
+  // The shards that took at least one add.
+  std::set<std::string> UsedShards() {
+    std::set<std::string> used;
+    for (const storage::Item& shard : StoredShards()) {
       if (shard.number.value_or(0) != 0) used.insert(shard.key.sort);
     }
     return used;
@@ -64,6 +67,34 @@ TEST_P(CounterShardsTest, ConcurrentAddersLoseNothing) {
   }
   for (std::thread& adder : adders) adder.join();
   EXPECT_EQ(*counters().Get("hits"), kThreads * kAdds);
+}
+
+// Clients that each declare the counter (one wins, the others find it
+// declared) and add at once: no declaration overwrites shards already
+// counting.
+TEST_P(CounterShardsTest, RacingDeclarationsLoseNoAdd) {
+  constexpr int kClients = 4, kAdds = 20;
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&] {
+      auto store = OpenAnother(clock_, Millis(0));
+      Counters own(*store->OpenTable("tbl"));
+      EXPECT_TRUE(own.Shard("race", 4).ok());
+      for (int i = 0; i < kAdds; ++i) EXPECT_TRUE(own.AddOnly("race", 1).ok());
+    });
+  }
+  for (std::thread& client : clients) client.join();
+  EXPECT_EQ(*counters().Get("race"), kClients * kAdds);
+  EXPECT_EQ(StoredShards().size(), 4u) << "the losers' shards are removed";
+}
+
+TEST_P(CounterShardsTest, DeleteTakesTheShardsAlong) {
+  ASSERT_TRUE(counters().Shard("gone", 8).ok());
+  ASSERT_TRUE(counters().AddOnly("gone", 1).ok());
+  ASSERT_EQ(StoredShards().size(), 8u);
+  ASSERT_TRUE(KeyValue(table()).Delete("gone").ok());
+  EXPECT_EQ(StoredShards().size(), 0u);
+  EXPECT_EQ(*counters().Add("gone", 1), 1);
 }
 
 TEST_P(CounterShardsTest, AnAddAfterTheCounterIsReplacedIsNeverLost) {
