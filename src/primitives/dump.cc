@@ -13,6 +13,7 @@
 #include "primitives/queue_ops.h"
 #include "storage/engine.h"
 #include "storage/limits.h"
+#include "util/random.h"
 
 namespace kvstore {
 
@@ -294,6 +295,7 @@ class Importer::Impl {
     } else if (record.type == Type::kElement) {
       item.key = layout::ListElementKey(record.name, open_->parts);
       item.kind = std::string(layout::kKindElement);
+      item.owner = layout::NewElementToken(RandomU64());
       item.value = record.value;
     } else {
       item = MessageItem(record);

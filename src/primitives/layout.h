@@ -166,6 +166,12 @@ inline std::string ListIndexKey(int64_t index) {
                 static_cast<unsigned long long>(static_cast<uint64_t>(index) ^ (1ULL << 63)));
   return std::string(buf, 16);
 }
+// An element's `owner` is a token drawn when it is written: indices are
+// reused (a pop then a push at the same end) and every element has version
+// 1, so the token is what tells a pop that the element it read is still
+// the one there.
+inline std::string NewElementToken(uint64_t random) { return Hex64(random); }
+
 // The index a ListIndexKey names, or nothing for another sort key.
 inline std::optional<int64_t> ListIndexOf(std::string_view key) {
   if (key.size() != 16) return std::nullopt;

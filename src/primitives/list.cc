@@ -14,6 +14,7 @@
 #include "primitives/write_plans.h"
 #include "storage/engine.h"
 #include "storage/limits.h"
+#include "util/random.h"
 
 namespace kvstore {
 
@@ -97,6 +98,7 @@ WritePlan PlanListPush(std::string_view list, const std::optional<Item>& header_
   for (int64_t j = 0; j < k; ++j) {
     Item element;
     element.kind = std::string(layout::kKindElement);
+    element.owner = layout::NewElementToken(RandomU64());
     element.value = values[static_cast<size_t>(j)];
     element.expires_at = expires_at;
     element.key = layout::ListElementKey(list, front ? header.head - 1 - j : header.head + header.length + j);
@@ -123,7 +125,8 @@ Result<size_t> Lists::Push(std::string_view list, End end, const std::vector<std
 
 // A pop reads the end's elements (one Query, no header read) and deletes
 // them in one transaction with the header's update. Each element is deleted
-// on condition it is unchanged (so two poppers never both take it), and the
+// on condition it is still the one read, by its token (so two poppers never
+// both take it, even after its index was popped and pushed again), and the
 // transaction checks that they are still the end: from the front, the
 // header's head is the first one read; from the back, nothing was pushed
 // after the last one read. The header's head and length change by adding,
@@ -155,7 +158,10 @@ Result<std::vector<std::string>> Lists::Pop(std::string_view list, End end, size
     }
     Values values;
     for (const Item& element : page->items) {
-      ops.push_back(WriteOp::Delete(element.key, Condition::Equals(Attr::kVersion, element.version)));
+      // Elements written before tokens (kvstore 0.3) have none; a new one
+      // at their index always has one.
+      Condition same = element.owner ? Condition::Equals(Attr::kOwner, *element.owner) : Condition::AttrNotExists(Attr::kOwner);
+      ops.push_back(WriteOp::Delete(element.key, Condition::AllOf({Condition::Exists(), same})));
       values.push_back(element.value.value_or(""));
     }
     auto done = table_.engine().Transact(table_.name(), ops);
