@@ -36,8 +36,11 @@ std::mutex& HintsMutex() {
   return mutex;
 }
 
-std::map<std::string, Plan>& Hints() {
-  static std::map<std::string, Plan> hints;
+// Empty: this process knows the counter has no shards, or that the machine
+// remembers none (an add on its own item would say otherwise): the engine's
+// hint is looked up once per counter, not on every add.
+std::map<std::string, std::optional<Plan>>& Hints() {
+  static std::map<std::string, std::optional<Plan>> hints;
   return hints;
 }
 
@@ -45,7 +48,7 @@ std::string HintKey(const Table& table, std::string_view name) {
   return table.name() + '\0' + std::string(name);
 }
 
-void RememberInProcess(const Table& table, std::string_view name, const Plan& plan) {
+void RememberInProcess(const Table& table, std::string_view name, const std::optional<Plan>& plan) {
   std::lock_guard<std::mutex> lock(HintsMutex());
   if (Hints().size() >= kMaxRemembered) Hints().clear();
   Hints()[HintKey(table, name)] = plan;
@@ -124,7 +127,7 @@ std::optional<Plan> Remembered(const Table& table, std::string_view name) {
   }
   std::optional<std::string> kept = table.engine().RecallHint(table.name(), EngineHintKey(name));
   std::optional<Plan> plan = kept ? PlanFromText(*kept) : std::nullopt;
-  if (plan) RememberInProcess(table, name, *plan);
+  RememberInProcess(table, name, plan);
   return plan;
 }
 
@@ -135,10 +138,7 @@ void Remember(const Table& table, std::string_view name, const Plan& plan) {
 }
 
 void Forget(const Table& table, std::string_view name) {
-  {
-    std::lock_guard<std::mutex> lock(HintsMutex());
-    Hints().erase(HintKey(table, name));
-  }
+  RememberInProcess(table, name, std::nullopt);
   table.engine().KeepHint(table.name(), EngineHintKey(name), std::nullopt);
 }
 

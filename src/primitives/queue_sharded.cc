@@ -171,12 +171,13 @@ class Sharded final : public QueueOps {
   // counted by state in one pass (one SQL statement on the embedded store).
   Result<QueueSize> Size() override {
     using storage::CompareOp;
-    Condition not_yet = Condition::Compare(Attr::kDeadline, CompareOp::kGt, Now());
+    int64_t now = Now();  // one instant for every state, so none is counted twice
+    Condition not_yet = Condition::Compare(Attr::kDeadline, CompareOp::kGt, now);
     Condition never_delivered = Condition::AnyOf({Condition::AttrNotExists(Attr::kCount), Condition::Equals(Attr::kCount, int64_t{0})});
     // Delayed at push, or delivered and not yet visible again (SQS counts a
     // nacked message as in flight too).
     std::vector<Condition> states = {Condition::AnyOf({Condition::AttrNotExists(Attr::kDeadline),
-                                                       Condition::Compare(Attr::kDeadline, CompareOp::kLe, Now())}),
+                                                       Condition::Compare(Attr::kDeadline, CompareOp::kLe, now)}),
                                      Condition::AllOf({not_yet, Condition::Compare(Attr::kCount, CompareOp::kGt, int64_t{0})}),
                                      Condition::AllOf({not_yet, never_delivered})};
     QueueSize size;
