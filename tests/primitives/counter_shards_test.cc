@@ -10,6 +10,7 @@
 #include "kvstore/counter.h"
 #include "kvstore/dump.h"
 #include "kvstore/kv.h"
+#include "kvstore/lock.h"
 #include "primitives/fixture.h"
 #include "primitives/layout.h"
 
@@ -145,7 +146,11 @@ TEST_P(CounterShardsTest, FencedAndTtlAddsReturnTheWholeValue) {
   ASSERT_TRUE(counters().Shard("c", 4).ok());
   for (int i = 0; i < 8; ++i) ASSERT_TRUE(counters().Add("c", 1).ok());
   EXPECT_EQ(*counters().Add("c", 1, {.ttl = Millis(60'000)}), 9);
-  EXPECT_EQ(*counters().Get("c"), 9);
+  auto lock = Locks(table()).Acquire("deploy", "me", {.ttl = Millis(60'000)});
+  ASSERT_TRUE(lock.ok() && lock->acquired);
+  Fences fence = {Fence{.holder = Fence::Holder::kLock, .name = "deploy", .token = lock->lock.token}};
+  EXPECT_EQ(*counters().Add("c", 1, {.fences = fence}), 10);
+  EXPECT_EQ(*counters().Get("c"), 10);
 }
 
 TEST_P(CounterShardsTest, ShardRangeIsAnErrorThatChangesNothing) {
